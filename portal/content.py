@@ -1,0 +1,445 @@
+"""Load content/ into typed objects (Step, Municipality) and tell each translation's state."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from .markup import render_markdown
+
+log = logging.getLogger(__name__)
+
+SOURCE_LANGUAGE = "nl"
+STEP_FOLDER = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+POSTCODE = re.compile(r"^[1-9]\d{3} [A-Z]{2}$")
+JOINS = ("and", "or")
+REVIEW_STATES = ("draft", "reviewed")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Parts every step has, in this order; the headings themselves are written in each language.
+SECTION_COUNT = 4
+
+
+class ContentError(ValueError):
+    """A content file is missing, unreadable or incomplete; the message names the file."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled part of a step: what happens, what you do, who helps, how long."""
+
+    heading: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class StepText:
+    """A step in one language."""
+
+    lang: str
+    title: str
+    summary: str
+    sections: tuple[Section, ...]
+    path: Path
+    review: str | None = None  # None for the Dutch source
+    translated_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the stappenplan with its texts in every language it has."""
+
+    slug: str
+    order: int  # position in the plan, 1-based
+    number: int  # the number shown: steps joined by "and"/"or" share one
+    joins: str | None
+    pictogram: str
+    verify: tuple[str, ...]
+    source_hash: str
+    texts: dict[str, StepText]
+
+    @property
+    def source(self) -> StepText:
+        """Return the Dutch text, which is authoritative."""
+        return self.texts[SOURCE_LANGUAGE]
+
+    @property
+    def dutch_title(self) -> str:
+        """Return the Dutch name, the word the reader will hear at the municipality."""
+        return self.source.title
+
+    def text(self, lang: str) -> StepText:
+        """Return the text in `lang`, or the Dutch text when it is not translated yet."""
+        return self.texts.get(lang) or self.source
+
+    def status(self, lang: str) -> str:
+        """Return source, missing, outdated, draft or reviewed for the text in `lang`."""
+        if lang == SOURCE_LANGUAGE:
+            return "source"
+        text = self.texts.get(lang)
+        if text is None:
+            return "missing"
+        if text.translated_from != self.source_hash:
+            return "outdated"
+        return text.review or "draft"
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Days and times a municipality's desk is open."""
+
+    days: tuple[str, ...]
+    opens: str
+    closes: str
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A local organisation that helps with one step (e.g. VluchtelingenWerk)."""
+
+    name: str
+    step: str
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """A municipality's profile: contact details shown with its view of the plan."""
+
+    slug: str
+    name: str
+    example: bool
+    street: str
+    postcode: str
+    city: str
+    phone: str
+    email: str
+    website: str
+    hours: tuple[OpeningHours, ...]
+    partners: tuple[Partner, ...]
+    path: Path
+
+    def partners_for(self, step_slug: str) -> tuple[Partner, ...]:
+        """Return the local partners that help with one step."""
+        return tuple(p for p in self.partners if p.step == step_slug)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in content/ that the public pages show."""
+
+    steps: tuple[Step, ...]
+    municipalities: dict[str, Municipality]
+    pictograms: dict[str, dict[str, str]]  # name -> language -> text alternative
+    files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
+
+    @property
+    def step_count(self) -> int:
+        """Return how many numbered steps the plan has (joined steps share a number)."""
+        return self.steps[-1].number if self.steps else 0
+
+    def step(self, slug: str) -> Step | None:
+        """Return the step with this slug, or None."""
+        return next((s for s in self.steps if s.slug == slug), None)
+
+    def neighbours(self, step: Step) -> tuple[Step | None, Step | None]:
+        """Return the steps before and after `step` in the plan."""
+        index = step.order - 1
+        previous = self.steps[index - 1] if index > 0 else None
+        following = self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return previous, following
+
+    def pictogram_alt(self, name: str, lang: str) -> str:
+        """Return the text alternative of a pictogram in `lang`, else in Dutch."""
+        alts = self.pictograms.get(name, {})
+        return alts.get(lang) or alts.get(SOURCE_LANGUAGE, "")
+
+
+def text_hash(title: str, summary: str, body: str) -> str:
+    """Return the short code of a Dutch text that a translation records as `translated_from`."""
+    normalised = "\n".join(part.strip() for part in (title, summary, body))
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:8]
+
+
+def read_front_matter(path: Path) -> tuple[dict[str, Any], str, int]:
+    """Split a content file into its settings, its Markdown body and the body's first line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentError(path, "is not UTF-8 text; save it as UTF-8") from error
+    except OSError as error:
+        raise ContentError(path, f"cannot be read: {error.strerror}") from error
+    text = text.replace("\r\n", "\n").removeprefix("\ufeff")
+    if not text.startswith("---\n"):
+        raise ContentError(path, "must start with a line '---' and the settings", 1)
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        raise ContentError(path, "the settings are not closed by a line '---'", 1)
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise ContentError(path, f"the settings are not valid YAML: {problem}", line) from error
+    if not isinstance(meta, dict):
+        raise ContentError(path, "the settings must be 'name: value' lines", 2)
+    body_line = text.count("\n", 0, end) + 3
+    return meta, text[end + 5 :], body_line
+
+
+def split_sections(path: Path, body: str, first_line: int) -> tuple[Section, ...]:
+    """Split a step's Markdown into its '## ' parts and render each one."""
+    sections: list[tuple[str, list[str]]] = []
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif sections:
+            sections[-1][1].append(line)
+        elif line.strip():
+            raise ContentError(path, "text before the first '## ' heading", number)
+    return tuple(Section(heading, render_markdown("\n".join(lines))) for heading, lines in sections)
+
+
+def required_text(path: Path, meta: dict[str, Any], key: str) -> str:
+    """Return a non-empty text setting, or raise naming the file and the setting."""
+    value = meta.get(key)
+    if not isinstance(value, str | int) or not str(value).strip():
+        raise ContentError(path, f"the setting '{key}' is missing or empty")
+    return str(value).strip()
+
+
+def load_step_text(path: Path, lang: str) -> tuple[StepText, dict[str, Any], str]:
+    """Read one language file of a step; return the text, its settings and raw body."""
+    meta, body, body_line = read_front_matter(path)
+    sections = split_sections(path, body, body_line)
+    review = translated_from = None
+    if lang != SOURCE_LANGUAGE:
+        review = str(meta.get("review", "draft"))
+        if review not in REVIEW_STATES:
+            raise ContentError(path, f"review must be {' or '.join(REVIEW_STATES)}, not {review!r}")
+        translated_from = str(meta["translated_from"]) if meta.get("translated_from") else None
+    text = StepText(
+        lang=lang,
+        title=required_text(path, meta, "title"),
+        summary=required_text(path, meta, "summary"),
+        sections=sections,
+        path=path,
+        review=review,
+        translated_from=translated_from,
+    )
+    return text, meta, body
+
+
+def load_steps(plan_dir: Path, languages: list[str], pictograms: dict[str, Any]) -> list[Step]:
+    """Read every step folder of the plan, in the order of their numbers."""
+    steps: list[Step] = []
+    number = 0
+    folders = sorted(p for p in plan_dir.iterdir() if p.is_dir()) if plan_dir.is_dir() else []
+    if not folders:
+        raise ContentError(plan_dir, "has no step folders")
+    for folder in folders:
+        match = STEP_FOLDER.match(folder.name)
+        if not match:
+            raise ContentError(folder, "a step folder is named NN-slug, e.g. 04-brede-intake")
+        source_path = folder / f"{SOURCE_LANGUAGE}.md"
+        if not source_path.is_file():
+            raise ContentError(source_path, "the Dutch text of this step is missing")
+        source, meta, body = load_step_text(source_path, SOURCE_LANGUAGE)
+        if len(source.sections) != SECTION_COUNT:
+            raise ContentError(
+                source_path,
+                f"a step has {SECTION_COUNT} parts with a '## ' heading each "
+                "(what happens, what you do, who helps, how long); "
+                f"this file has {len(source.sections)}",
+            )
+        joins = meta.get("joins")
+        if joins is not None and joins not in JOINS:
+            raise ContentError(source_path, f"joins must be 'and' or 'or', not {joins!r}")
+        if joins and not steps:
+            raise ContentError(source_path, "the first step cannot join a step before it")
+        pictogram = required_text(source_path, meta, "pictogram")
+        if pictogram not in pictograms:
+            raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
+        verify = meta.get("verify") or []
+        if not isinstance(verify, list):
+            raise ContentError(source_path, "verify must be a list of facts to check")
+        texts = {SOURCE_LANGUAGE: source}
+        for lang in languages:
+            path = folder / f"{lang}.md"
+            if lang == SOURCE_LANGUAGE or not path.is_file():
+                continue
+            text, _meta, _body = load_step_text(path, lang)
+            if len(text.sections) != len(source.sections):
+                raise ContentError(
+                    path,
+                    f"has {len(text.sections)} parts with a '## ' heading; "
+                    f"the Dutch text has {len(source.sections)}",
+                )
+            texts[lang] = text
+        if not joins:
+            number += 1
+        steps.append(
+            Step(
+                slug=match["slug"],
+                order=len(steps) + 1,
+                number=number,
+                joins=joins,
+                pictogram=pictogram,
+                verify=tuple(str(v) for v in verify),
+                source_hash=text_hash(source.title, source.summary, body),
+                texts=texts,
+            )
+        )
+    slugs = [s.slug for s in steps]
+    for slug in slugs:
+        if slugs.count(slug) > 1:
+            raise ContentError(plan_dir, f"two steps have the web address {slug!r}")
+    return steps
+
+
+def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
+    """Read one municipality profile."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ContentError(path, "is not valid YAML", mark.line + 1 if mark else None) from error
+    if not isinstance(data, dict):
+        raise ContentError(path, "must be 'name: value' lines")
+    address = data.get("address")
+    if not isinstance(address, dict):
+        raise ContentError(path, "address (street, postcode, city) is missing")
+    postcode = required_text(path, address, "postcode")
+    if not POSTCODE.match(postcode):
+        raise ContentError(path, f"postcode {postcode!r} is not a Dutch postcode like '5038 TC'")
+    hours = []
+    for row in data.get("hours") or []:
+        days = tuple(row.get("days") or ())
+        if not days or any(day not in WEEKDAYS for day in days):
+            raise ContentError(path, f"hours: days must be among {', '.join(WEEKDAYS)}")
+        hours.append(OpeningHours(days, str(row["open"]), str(row["close"])))
+    partners = []
+    for row in data.get("partners") or []:
+        if row.get("step") not in step_slugs:
+            raise ContentError(path, f"partner {row.get('name')!r}: unknown step {row.get('step')!r}")
+        partners.append(
+            Partner(
+                name=required_text(path, row, "name"),
+                step=row["step"],
+                phone=row.get("phone"),
+                email=row.get("email"),
+                website=row.get("website"),
+            )
+        )
+    if "example" not in data:
+        raise ContentError(path, "say 'example: true' (invented contact data) or 'example: false'")
+    return Municipality(
+        slug=path.stem,
+        name=required_text(path, data, "name"),
+        example=bool(data["example"]),
+        street=required_text(path, address, "street"),
+        postcode=postcode,
+        city=required_text(path, address, "city"),
+        phone=required_text(path, data, "phone"),
+        email=required_text(path, data, "email"),
+        website=required_text(path, data, "website"),
+        hours=tuple(hours),
+        partners=tuple(partners),
+        path=path,
+    )
+
+
+def load_pictograms(path: Path) -> dict[str, dict[str, str]]:
+    """Read the pictogram register: each drawing's text alternative per language."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(path, f"cannot read the pictogram list: {error}") from error
+    pictograms = {}
+    for name, entry in data.items():
+        if not (path.parent / f"{name}.svg").is_file():
+            raise ContentError(path, f"pictogram {name!r} has no file {name}.svg")
+        alts = (entry or {}).get("alt") or {}
+        if SOURCE_LANGUAGE not in alts:
+            raise ContentError(path, f"pictogram {name!r} has no Dutch text alternative")
+        pictograms[str(name)] = {str(k): str(v) for k, v in alts.items()}
+    return pictograms
+
+
+def watched_files(content_dir: Path, static_dir: Path) -> dict[Path, float]:
+    """Return every file the content is made of, with its modification time."""
+    paths = [*content_dir.rglob("*.md"), *content_dir.rglob("*.yml")]
+    paths.append(static_dir / "pictograms" / "pictograms.yml")
+    return {p: p.stat().st_mtime for p in paths if p.is_file()}
+
+
+def load_content(content_dir: Path, static_dir: Path, languages: list[str]) -> Content:
+    """Read and check all content; raise ContentError naming the first broken file."""
+    files = watched_files(content_dir, static_dir)
+    pictograms = load_pictograms(static_dir / "pictograms" / "pictograms.yml")
+    steps = load_steps(content_dir / "plan", languages, pictograms)
+    slugs = {s.slug for s in steps}
+    municipalities = {
+        path.stem: load_municipality(path, slugs)
+        for path in sorted((content_dir / "municipalities").glob("*.yml"))
+    }
+    return Content(tuple(steps), municipalities, pictograms, files)
+
+
+class ContentStore:
+    """Hold the loaded content and reload it when a file changes, keeping the last good one."""
+
+    def __init__(self, content_dir: Path, static_dir: Path, languages: list[str], interval: float):
+        self.content_dir = content_dir
+        self.static_dir = static_dir
+        self.languages = languages
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._content = load_content(content_dir, static_dir, languages)
+        self._checked = time.monotonic()
+        self.error: ContentError | None = None  # the last failed reload, for /healthz
+
+    def get(self) -> Content:
+        """Return the current content, reloading it first if a file changed."""
+        now = time.monotonic()
+        if now - self._checked >= self.interval and self._lock.acquire(blocking=False):
+            try:
+                self._checked = now
+                if watched_files(self.content_dir, self.static_dir) != self._content.files:
+                    self._reload()
+            finally:
+                self._lock.release()
+        return self._content
+
+    def _reload(self) -> None:
+        try:
+            self._content = load_content(self.content_dir, self.static_dir, self.languages)
+            self.error = None
+        except ContentError as error:
+            # Readers keep the last good content; the editor sees the error in `flask content check`.
+            log.error("content not reloaded: %s", error)
+            self.error = error
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace a content file in one step, so a reader never sees half a file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

@@ -1,0 +1,145 @@
+"""The language registry (content/languages.yml), locale choice and LocaleInfo for templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from babel import negotiate_locale
+from babel.dates import get_day_names
+from flask import Flask, current_app, request
+from flask_babel import Babel
+
+LANGUAGE_COOKIE = "lang"
+DIRECTIONS = ("ltr", "rtl")
+SCRIPTS = ("latin", "arabic", "ethiopic")
+
+
+class LanguageError(ValueError):
+    """content/languages.yml or a catalog is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    """One language of the portal, as templates need it: `lang`, `dir` and font."""
+
+    tag: str
+    name: str
+    dutch_name: str
+    native_name: str
+    dir: str
+    script: str
+
+    @property
+    def font(self) -> str:
+        """Return the CSS class that selects the bundled font for this script."""
+        return f"script-{self.script}"
+
+
+def load_languages(path: Path) -> dict[str, LocaleInfo]:
+    """Read languages.yml into an ordered mapping of code to LocaleInfo; raise on bad rows."""
+    try:
+        rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise LanguageError(f"{path}: cannot read the language list: {error}") from error
+    if not isinstance(rows, list) or not rows:
+        raise LanguageError(f"{path}: expected a list of languages")
+    languages: dict[str, LocaleInfo] = {}
+    for number, row in enumerate(rows, start=1):
+        where = f"{path}: language {number}"
+        if not isinstance(row, dict):
+            raise LanguageError(f"{where}: expected code, name, native_name, direction, script")
+        missing = [k for k in ("code", "name", "native_name", "direction", "script") if not row.get(k)]
+        if missing:
+            raise LanguageError(f"{where}: missing {', '.join(missing)}")
+        code = str(row["code"])
+        if not code.replace("-", "").isalnum() or code != code.lower():
+            raise LanguageError(f"{where}: code {code!r} must be a lower-case language code")
+        if row["direction"] not in DIRECTIONS:
+            raise LanguageError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
+        if row["script"] not in SCRIPTS:
+            raise LanguageError(f"{where}: script must be one of {', '.join(SCRIPTS)}")
+        if code in languages:
+            raise LanguageError(f"{where}: code {code!r} appears twice")
+        languages[code] = LocaleInfo(
+            tag=code,
+            name=str(row["name"]),
+            dutch_name=str(row.get("dutch_name") or row["name"]),
+            native_name=str(row["native_name"]),
+            dir=str(row["direction"]),
+            script=str(row["script"]),
+        )
+    return languages
+
+
+def languages_of(app: Flask) -> dict[str, LocaleInfo]:
+    """Return the languages of `app`, in the chooser's order."""
+    registry: dict[str, LocaleInfo] = app.extensions["wegwijs_languages"]
+    return registry
+
+
+def languages() -> dict[str, LocaleInfo]:
+    """Return the languages of the running app."""
+    registry: dict[str, LocaleInfo] = current_app.extensions["wegwijs_languages"]
+    return registry
+
+
+def language_from_headers() -> str | None:
+    """Return the supported language the visitor asked for by cookie, then Accept-Language."""
+    supported = languages()
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in supported:
+        return cookie
+    wanted = [tag for tag, _quality in request.accept_languages]
+    return negotiate_locale(wanted, list(supported), sep="-") if wanted else None
+
+
+def choose_locale() -> str:
+    """Choose the locale of this request: URL prefix, then cookie, then Accept-Language, then Dutch."""
+    if request.view_args and request.view_args.get("lang") in languages():
+        return str(request.view_args["lang"])
+    return language_from_headers() or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def current_locale_info() -> LocaleInfo:
+    """Return the LocaleInfo of the language this request is shown in."""
+    return languages()[choose_locale()]
+
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekday_range(days: tuple[str, ...]) -> str:
+    """Name opening days in the reader's language: a run of days as 'Monday – Friday'."""
+    names = get_day_names("wide", locale=choose_locale())
+    indexes = [WEEKDAY_KEYS.index(day) for day in days]
+    if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"{names[indexes[0]]} – {names[indexes[-1]]}"
+    return ", ".join(names[i] for i in indexes)
+
+
+def check_catalogs(app: Flask, registry: dict[str, LocaleInfo]) -> None:
+    """Fail at start-up when a configured language has no compiled UI catalog."""
+    catalogs = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    missing = [
+        code
+        for code in registry
+        if not (catalogs / code / "LC_MESSAGES" / "messages.mo").is_file()
+    ]
+    if missing:
+        raise LanguageError(
+            f"no compiled catalog for {', '.join(missing)} in {catalogs}: run `make translations`"
+        )
+
+
+def init_app(app: Flask) -> None:
+    """Load the language registry, check the catalogs and set up Flask-Babel."""
+    registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml")
+    if app.config["DEFAULT_LANGUAGE"] not in registry:
+        raise LanguageError(f"the default language {app.config['DEFAULT_LANGUAGE']!r} is not listed")
+    check_catalogs(app, registry)
+    app.extensions["wegwijs_languages"] = registry
+    Babel(app, locale_selector=choose_locale)
+    app.context_processor(lambda: {"locale": current_locale_info(), "languages": languages()})
+    app.jinja_env.globals["weekday_range"] = weekday_range

@@ -1,0 +1,178 @@
+"""Blueprint for what statushouders read: language choice, the stappenplan and its steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
+
+from .content import Content, ContentStore, Municipality
+from .http import public_cache
+from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
+
+bp = Blueprint("public", __name__)
+
+# A year: the language a visitor chose is a preference, not personal data.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+
+class LanguageCodeConverter(BaseConverter):
+    """Match anything shaped like a language code; the view decides if we have it."""
+
+    regex = r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*"
+
+
+def content() -> Content:
+    """Return the current content (reloaded when a file changed)."""
+    store: ContentStore = current_app.extensions["wegwijs_content"]
+    return store.get()
+
+
+def require_language(lang: str) -> None:
+    """Answer 404 for a language the portal does not have."""
+    if lang not in languages():
+        abort(404)
+
+
+def require_municipality(slug: str | None) -> Municipality | None:
+    """Return the municipality of a municipality view, or answer 404 for an unknown one."""
+    if slug is None:
+        return None
+    municipality = content().municipalities.get(slug)
+    if municipality is None:
+        abort(404)
+    return municipality
+
+
+def plan_url(lang: str, step: str | None = None) -> str:
+    """Return the URL of the plan or a step, inside the municipality view when in one."""
+    municipality = g.get("municipality")
+    if municipality is None:
+        if step is None:
+            return url_for("public.plan", lang=lang)
+        return url_for("public.step", lang=lang, step=step)
+    if step is None:
+        return url_for("public.local_plan", lang=lang, municipality=municipality.slug)
+    return url_for("public.local_step", lang=lang, municipality=municipality.slug, step=step)
+
+
+def render_public(template: str, **context: Any) -> Response:
+    """Render a public page that every visitor gets the same, so caches may keep it."""
+    return public_cache(make_response(render_template(template, **context)))
+
+
+@bp.app_context_processor
+def template_helpers() -> dict[str, Any]:
+    """Give templates the content, the plan URL builder and the municipality of the view."""
+    return {
+        "content": content(),
+        "plan_url": plan_url,
+        "municipality": g.get("municipality"),
+    }
+
+
+@bp.route("/")
+def index() -> Response:
+    """Send a visitor to their language, or show the language chooser."""
+    lang = language_from_headers()
+    response = redirect(url_for(".home", lang=lang)) if lang else chooser()
+    response.vary.update(["Cookie", "Accept-Language"])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/language/")
+def chooser() -> Response:
+    """Show every language in its own script."""
+    return render_public("public/chooser.html")
+
+
+@bp.route("/language/<lang:lang>")
+def choose(lang: str) -> Response:
+    """Remember the chosen language and open its home page."""
+    require_language(lang)
+    response = redirect(url_for(".home", lang=lang))
+    response.set_cookie(
+        LANGUAGE_COOKIE, lang, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax", httponly=True
+    )
+    return response
+
+
+@bp.route("/<lang:lang>/")
+def home(lang: str) -> Response:
+    """Show the welcome page of one language."""
+    require_language(lang)
+    return render_public("public/home.html")
+
+
+@bp.route("/<lang:lang>/gemeente/")
+def municipalities(lang: str) -> Response:
+    """List the municipalities that have their own view of the plan."""
+    require_language(lang)
+    return render_public("public/municipalities.html")
+
+
+@bp.route("/<lang:lang>/plan/", defaults={"municipality": None})
+@bp.route("/<lang:lang>/gemeente/<municipality>/plan/", endpoint="local_plan")
+def plan(lang: str, municipality: str | None) -> Response:
+    """Show the whole stappenplan, with local contact details in a municipality's view."""
+    require_language(lang)
+    g.municipality = require_municipality(municipality)
+    return render_public("public/plan.html")
+
+
+@bp.route("/<lang:lang>/plan/<step>/", defaults={"municipality": None})
+@bp.route("/<lang:lang>/gemeente/<municipality>/plan/<step>/", endpoint="local_step")
+def step(lang: str, step: str, municipality: str | None) -> Response:
+    """Show one step: what happens, what you do, who helps you, how long it takes."""
+    require_language(lang)
+    g.municipality = require_municipality(municipality)
+    found = content().step(step)
+    if found is None:
+        abort(404)
+    previous, following = content().neighbours(found)
+    return render_public("public/step.html", step=found, previous=previous, following=following)
+
+
+@bp.route("/healthz")
+def healthz() -> Response:
+    """Tell monitoring that the portal runs and whether its content is current."""
+    store: ContentStore = current_app.extensions["wegwijs_content"]
+    loaded = store.get()
+    response = jsonify(
+        status="ok" if store.error is None else "stale-content",
+        steps=len(loaded.steps),
+        languages=list(languages()),
+        municipalities=len(loaded.municipalities),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(error: HTTPException) -> tuple[str, int]:
+    """Show an error as a friendly page in the reader's language, not a stack trace."""
+    code = error.code or 500
+    return render_template("public/error.html", code=code), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the public pages and the friendly error pages."""
+    app.url_map.converters["lang"] = LanguageCodeConverter
+    app.register_blueprint(bp)
+    app.register_error_handler(404, error_page)
+    app.register_error_handler(405, error_page)
+    app.register_error_handler(500, error_page)

@@ -1,0 +1,134 @@
+"""Fixtures of the real-browser tests: a live portal, one Debian chromium, phone-sized pages.
+
+Playwright's own browser download does not work here, so the tests drive /usr/bin/chromium.
+Every page a test looks at is also saved as a full-page PNG in screenshots/<lang>-<page>.png.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.config import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# A small, cheap phone: the smallest screen the portal is made for, at one pixel per CSS pixel.
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1}
+SCREENSHOTS = PROJECT_ROOT / "screenshots"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as a browser test, so `-m "not browser"` skips them."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_app() -> Flask:
+    """Return the portal app the live server serves, to read its content in tests."""
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the portal on a free local port in a daemon thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-portal", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    """Start Playwright's driver once for the whole run."""
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    """Launch Debian's chromium once; every test gets its own context in it."""
+    launched = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield launched
+    finally:
+        launched.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """Return a fresh phone-sized browser context: empty cache, no cookies."""
+    created = browser.new_context(**PHONE)
+    try:
+        yield created
+    finally:
+        created.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """Return a page on a 360 x 740 phone screen."""
+    return context.new_page()
+
+
+@pytest.fixture
+def no_script_page(browser: Browser) -> Iterator[Page]:
+    """Return a page on a phone whose browser runs no JavaScript at all."""
+    created = browser.new_context(java_script_enabled=False, **PHONE)
+    try:
+        yield created.new_page()
+    finally:
+        created.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Return the screenshot folder, created when missing."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def visit(live_server: str, screenshots: Path) -> Callable[[Page, str, str], Page]:
+    """Return a function that opens a path, waits for its fonts and saves a screenshot.
+
+    `name` is the screenshot's name, <lang>-<page>; the PNG is written once the page (and,
+    with JavaScript, its web fonts) has loaded, so it shows what the test then looks at.
+    """
+
+    def open_page(page: Page, path: str, name: str) -> Page:
+        response = page.goto(live_server + path)
+        assert response is not None, f"no response for {path}"
+        assert response.status == 200, f"{path} answered {response.status}"
+        # Playwright's evaluate runs even where the page's own scripts may not.
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+        return page
+
+    return open_page
+

@@ -1,0 +1,184 @@
+"""Locale choice, the language registry and <html lang dir>."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.i18n import LanguageError, load_languages
+from tests.conftest import LANGUAGES, PROJECT_ROOT
+
+DIRECTIONS = {"nl": "ltr", "en": "ltr", "ar": "rtl", "ti": "ltr"}
+
+
+def html_tag(body: bytes) -> str:
+    """Return the opening <html> tag of a page."""
+    match = re.search(r"<html[^>]*>", body.decode())
+    assert match, "page has no <html> tag"
+    return match.group(0)
+
+
+def test_the_registry_lists_the_four_languages_in_order() -> None:
+    registry = load_languages(PROJECT_ROOT / "content" / "languages.yml")
+    assert list(registry) == LANGUAGES
+    assert registry["ar"].dir == "rtl"
+    assert registry["ti"].native_name == "ትግርኛ"
+    assert registry["ar"].native_name == "العربية"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [
+        ("ar-SY,ar;q=0.9,en;q=0.5", "/ar/"),
+        ("ti-ER", "/ti/"),
+        ("ti-ET,am;q=0.8", "/ti/"),
+        ("en-GB,en;q=0.9", "/en/"),
+        ("nl-BE", "/nl/"),
+        ("fr-FR,de;q=0.8,ar;q=0.3", "/ar/"),
+    ],
+)
+def test_the_front_page_sends_visitors_to_their_browser_language(
+    client: FlaskClient, accept_language: str, expected: str
+) -> None:
+    response = client.get("/", headers={"Accept-Language": accept_language})
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("accept_language", ["fr-FR,de;q=0.8", "", "x-klingon"])
+def test_the_front_page_shows_the_chooser_for_languages_we_do_not_have(
+    client: FlaskClient, accept_language: str
+) -> None:
+    response = client.get("/", headers={"Accept-Language": accept_language})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for native in ("Nederlands", "English", "العربية", "ትግርኛ"):
+        assert native in page
+
+
+def test_a_language_cookie_beats_the_browser_language(client: FlaskClient) -> None:
+    client.set_cookie("lang", "ti")
+    response = client.get("/", headers={"Accept-Language": "ar-SY"})
+    assert response.headers["Location"] == "/ti/"
+
+
+def test_an_unknown_language_cookie_is_ignored(client: FlaskClient) -> None:
+    client.set_cookie("lang", "xx")
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert response.headers["Location"] == "/en/"
+
+
+def test_choosing_a_language_remembers_it(client: FlaskClient) -> None:
+    response = client.get("/language/ar")
+    assert response.headers["Location"] == "/ar/"
+    assert "lang=ar" in response.headers["Set-Cookie"]
+    assert client.get("/", headers={"Accept-Language": "nl"}).headers["Location"] == "/ar/"
+
+
+def test_choosing_an_unknown_language_is_not_found(client: FlaskClient) -> None:
+    assert client.get("/language/xx").status_code == 404
+
+
+def test_the_chooser_names_each_language_in_its_own_script_and_direction(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/language/").get_data(as_text=True)
+    assert '<span class="native script-arabic" lang="ar" dir="rtl">العربية</span>' in page
+    assert '<span class="native script-ethiopic" lang="ti" dir="ltr">ትግርኛ</span>' in page
+    assert "flag" not in page.lower()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", ["/{lang}/", "/{lang}/plan/", "/{lang}/plan/brede-intake/"])
+def test_every_page_declares_its_language_and_direction(
+    client: FlaskClient, lang: str, path: str
+) -> None:
+    tag = html_tag(client.get(path.format(lang=lang)).data)
+    assert f'lang="{lang}"' in tag
+    assert f'dir="{DIRECTIONS[lang]}"' in tag
+
+
+def test_arabic_pages_are_right_to_left(client: FlaskClient) -> None:
+    assert 'dir="rtl"' in html_tag(client.get("/ar/plan/").data)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("nl", "Stap 3 van 8"), ("ar", "3"), ("ti", "3")],
+)
+def test_interface_strings_are_translated(client: FlaskClient, lang: str, expected: str) -> None:
+    page = client.get(f"/{lang}/plan/brede-intake/").get_data(as_text=True)
+    assert expected in page
+    assert "Step 3 of 8" not in page
+
+
+def test_opening_days_are_named_in_the_readers_language(client: FlaskClient) -> None:
+    assert "maandag – vrijdag" in client.get("/nl/gemeente/tilburg/plan/").get_data(as_text=True)
+    assert "Monday – Friday" in client.get("/en/gemeente/tilburg/plan/").get_data(as_text=True)
+    assert "الاثنين" in client.get("/ar/gemeente/tilburg/plan/").get_data(as_text=True)
+
+
+def test_a_language_without_a_compiled_catalog_stops_the_start(content_copy: Path) -> None:
+    with (content_copy / "languages.yml").open("a", encoding="utf-8") as file:
+        file.write(
+            "- code: so\n  name: Somali\n  native_name: Soomaali\n"
+            "  direction: ltr\n  script: latin\n"
+        )
+    with pytest.raises(LanguageError, match="no compiled catalog for so"):
+        create_app({"TESTING": True, "CONTENT_DIR": str(content_copy)})
+
+
+def test_adding_a_language_is_a_row_and_a_catalog(content_copy: Path, tmp_path: Path) -> None:
+    with (content_copy / "languages.yml").open("a", encoding="utf-8") as file:
+        file.write(
+            "- code: fa\n  name: Persian\n  dutch_name: Perzisch\n  native_name: فارسی\n"
+            "  direction: rtl\n  script: arabic\n"
+        )
+    catalogs = tmp_path / "translations"
+    shutil.copytree(PROJECT_ROOT / "translations", catalogs)
+    (catalogs / "fa" / "LC_MESSAGES").mkdir(parents=True)
+    catalog = Catalog(locale="fa")
+    catalog.add("Language", "زبان")
+    with (catalogs / "fa" / "LC_MESSAGES" / "messages.mo").open("wb") as file:
+        write_mo(file, catalog)
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(content_copy),
+            "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
+        }
+    )
+    client = app.test_client()
+    assert "فارسی" in client.get("/language/").get_data(as_text=True)
+    page = client.get("/fa/plan/brede-intake/").get_data(as_text=True)
+    assert 'lang="fa" dir="rtl"' in page
+    assert "زبان" in page
+    # The step is not translated into Persian: the Dutch text with a notice.
+    assert "Brede intake" in page
+    assert 'lang="nl" dir="ltr"' in page
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("- code: xx\n  name: X\n  native_name: X\n  direction: up\n  script: latin\n", "direction"),
+        ("- code: xx\n  name: X\n  native_name: X\n  direction: ltr\n  script: runic\n", "script"),
+        ("- code: XX\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n", "lower-case"),
+        ("- code: nl\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n", "twice"),
+        ("- code: xx\n  name: X\n", "missing native_name, direction, script"),
+    ],
+)
+def test_a_broken_language_row_is_named(content_copy: Path, row: str, message: str) -> None:
+    path = content_copy / "languages.yml"
+    path.write_text(path.read_text(encoding="utf-8") + row, encoding="utf-8")
+    with pytest.raises(LanguageError, match=message) as raised:
+        load_languages(path)
+    assert "language 5" in str(raised.value)

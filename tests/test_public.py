@@ -1,0 +1,214 @@
+"""The public pages: plan, steps, municipality view, fallbacks and friendly errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask, template_rendered
+from flask.testing import FlaskClient
+
+from tests.conftest import LANGUAGES, PROJECT_ROOT, STEP_SLUGS
+
+
+def text(client: FlaskClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("slug", STEP_SLUGS)
+def test_every_step_page_is_shown_in_every_language(
+    app: Flask, client: FlaskClient, lang: str, slug: str
+) -> None:
+    page = text(client, f"/{lang}/plan/{slug}/")
+    step = app.extensions["wegwijs_content"].get().step(slug)
+    translated = step.texts[lang]
+    assert f"<h1>{translated.title}</h1>" in page
+    for section in translated.sections:
+        assert section.heading in page
+    # The Dutch name stays visible: it is the word the reader hears at the municipality.
+    assert f'<span lang="nl" dir="ltr">{step.dutch_title}</span>' in page or lang == "nl"
+    assert f"pictograms/{step.pictogram}.svg" in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_plan_lists_every_step_with_pictogram_and_summary(
+    app: Flask, client: FlaskClient, lang: str
+) -> None:
+    page = text(client, f"/{lang}/plan/")
+    content = app.extensions["wegwijs_content"].get()
+    for step in content.steps:
+        assert f'href="/{lang}/plan/{step.slug}/"' in page
+        assert step.texts[lang].summary in page
+        assert f'alt="{content.pictogram_alt(step.pictogram, lang)}"' in page
+    assert page.count('class="step-number step-join"') == 4  # two "and", two "or"
+
+
+def test_steps_that_run_together_or_are_alternatives_say_and_or(client: FlaskClient) -> None:
+    page = text(client, "/nl/plan/")
+    joins = re.findall(r'step-join">([^<]+)<', page)
+    assert joins == ["en", "of", "of", "en"]
+
+
+def test_a_step_page_says_where_it_is_and_links_to_its_neighbours(client: FlaskClient) -> None:
+    page = text(client, "/en/plan/brede-intake/")
+    assert "Step 3 of 8" in page
+    assert 'rel="prev" href="/en/plan/maatschappelijke-begeleiding/"' in page
+    assert 'rel="next" href="/en/plan/pip/"' in page
+    first = text(client, "/en/plan/wonen-en-inschrijven/")
+    assert 'rel="prev"' not in first
+    last = text(client, f"/en/plan/{STEP_SLUGS[-1]}/")
+    assert 'rel="next"' not in last
+
+
+def test_a_missing_translation_shows_the_dutch_text_with_a_notice(
+    content_copy: Path, app_on: Callable[..., Flask]
+) -> None:
+    (content_copy / "plan" / "05-pip" / "ti.md").unlink()
+    client = app_on().test_client()
+    page = text(client, "/ti/plan/pip/")
+    dutch = (content_copy / "plan" / "05-pip" / "nl.md").read_text(encoding="utf-8")
+    summary = re.search(r"^summary: (.+)$", dutch, flags=re.M)
+    assert summary and summary.group(1) in page
+    assert '<article class="step" lang="nl" dir="ltr">' in page
+    assert 'class="notice"' in page
+    # The rest of the page stays in Tigrinya.
+    assert '<html lang="ti" dir="ltr"' in page
+
+
+def test_a_draft_translation_says_it_is_not_checked_yet(client: FlaskClient) -> None:
+    assert "notice-quiet" in text(client, "/en/plan/pip/")
+    assert "notice-quiet" not in text(client, "/nl/plan/pip/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/xx/", "/xx/plan/", "/nl/plan/no-such-step/", "/ar/plan/no-such-step/",
+     "/ti/gemeente/atlantis/plan/", "/en/nothing/"],
+)
+def test_unknown_pages_are_a_friendly_not_found(client: FlaskClient, url: str) -> None:
+    page = text(client, url, status=404)
+    assert "Traceback" not in page
+    assert 'class="button"' in page  # a way back to the plan
+
+
+def test_not_found_speaks_the_readers_language(client: FlaskClient) -> None:
+    arabic = text(client, "/ar/plan/no-such-step/", status=404)
+    assert '<html lang="ar" dir="rtl"' in arabic
+    assert 'href="/ar/plan/"' in arabic
+    unknown = text(client, "/xx/plan/", status=404)
+    assert '<html lang="nl"' in unknown
+
+
+def test_a_server_error_is_a_friendly_page(app: Flask) -> None:
+    @app.route("/boom")
+    def boom() -> str:
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert "RuntimeError" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_municipality_view_shows_local_contact_details(client: FlaskClient, lang: str) -> None:
+    page = text(client, f"/{lang}/gemeente/tilburg/plan/")
+    assert "013 000 0000" in page
+    assert "5038 AA" in page
+    assert f'href="/{lang}/gemeente/tilburg/plan/brede-intake/"' in page
+    step = text(client, f"/{lang}/gemeente/tilburg/plan/maatschappelijke-begeleiding/")
+    assert "VluchtelingenWerk (voorbeeld)" in step
+    assert f'href="/{lang}/gemeente/tilburg/plan/"' in step
+    assert f'rel="next" href="/{lang}/gemeente/tilburg/plan/' in step
+
+
+def test_example_contact_details_are_marked_as_made_up(client: FlaskClient) -> None:
+    assert "made up" in text(client, "/en/gemeente/goirle/plan/")
+
+
+def test_the_municipality_list_links_to_each_view(client: FlaskClient) -> None:
+    page = text(client, "/en/gemeente/")
+    for slug in ("tilburg", "oisterwijk", "goirle"):
+        assert f'href="/en/gemeente/{slug}/plan/"' in page
+
+
+def test_the_health_check_reports_the_content(client: FlaskClient) -> None:
+    data = client.get("/healthz").get_json()
+    assert data["status"] == "ok"
+    assert data["steps"] == len(STEP_SLUGS)
+    assert data["languages"] == LANGUAGES
+
+
+def test_the_health_check_reports_a_broken_change(
+    content_copy: Path, app_on: Callable[..., Flask]
+) -> None:
+    client = app_on().test_client()
+    (content_copy / "plan" / "05-pip" / "en.md").write_text("broken", encoding="utf-8")
+    assert client.get("/healthz").get_json()["status"] == "stale-content"
+    assert client.get("/en/plan/pip/").status_code == 200
+
+
+PUBLIC_PAGES = [
+    "/language/",
+    "/nl/",
+    "/ar/plan/",
+    "/ti/plan/brede-intake/",
+    "/en/gemeente/",
+    "/en/gemeente/tilburg/plan/pip/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_pages_have_strict_security_headers_and_no_inline_script(
+    client: FlaskClient, url: str
+) -> None:
+    response = client.get(url)
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    page = response.get_data(as_text=True)
+    assert "<script" not in page and " style=" not in page and "<style" not in page
+    assert re.search(r" on[a-z]+=", page) is None
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_may_be_cached_and_are_compressed(client: FlaskClient, url: str) -> None:
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_every_template_is_rendered_by_some_page(app: Flask, client: FlaskClient) -> None:
+    rendered: set[str] = set()
+
+    def record(sender: Flask, template, context, **extra: object) -> None:
+        rendered.add(template.name)
+
+    template_rendered.connect(record, app)
+    for url in [*PUBLIC_PAGES, "/en/plan/", "/xx/"]:
+        client.get(url)
+    templates = PROJECT_ROOT / "portal" / "templates"
+    pages = {
+        p.relative_to(templates).as_posix()
+        for p in templates.rglob("*.html")
+        if not p.name.startswith("_") and p.name != "base.html"
+    }
+    assert pages <= rendered
+
+
+def test_no_url_disappears_unnoticed(app: Flask) -> None:
+    """Compare the routes with the committed list; update tests/routes.txt on purpose only."""
+    routes = sorted(
+        f"{rule.rule} {','.join(sorted(rule.methods - {'HEAD', 'OPTIONS'}))}"
+        for rule in app.url_map.iter_rules()
+    )
+    committed = (PROJECT_ROOT / "tests" / "routes.txt").read_text(encoding="utf-8").split("\n")
+    assert routes == [line for line in committed if line]

@@ -338,7 +338,9 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
     partners = []
     for row in data.get("partners") or []:
         if row.get("step") not in step_slugs:
-            raise ContentError(path, f"partner {row.get('name')!r}: unknown step {row.get('step')!r}")
+            raise ContentError(
+                path, f"partner {row.get('name')!r}: unknown step {row.get('step')!r}"
+            )
         partners.append(
             Partner(
                 name=required_text(path, row, "name"),
@@ -433,7 +435,7 @@ class ContentStore:
             self._content = load_content(self.content_dir, self.static_dir, self.languages)
             self.error = None
         except ContentError as error:
-            # Readers keep the last good content; the editor sees the error in `flask content check`.
+            # Readers keep the last good content; `flask content check` names the error.
             log.error("content not reloaded: %s", error)
             self.error = error
 

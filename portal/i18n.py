@@ -50,7 +50,9 @@ def load_languages(path: Path) -> dict[str, LocaleInfo]:
         where = f"{path}: language {number}"
         if not isinstance(row, dict):
             raise LanguageError(f"{where}: expected code, name, native_name, direction, script")
-        missing = [k for k in ("code", "name", "native_name", "direction", "script") if not row.get(k)]
+        missing = [
+            k for k in ("code", "name", "native_name", "direction", "script") if not row.get(k)
+        ]
         if missing:
             raise LanguageError(f"{where}: missing {', '.join(missing)}")
         code = str(row["code"])
@@ -96,7 +98,7 @@ def language_from_headers() -> str | None:
 
 
 def choose_locale() -> str:
-    """Choose the locale of this request: URL prefix, then cookie, then Accept-Language, then Dutch."""
+    """Choose the locale: URL prefix, then cookie, then Accept-Language, then Dutch."""
     if request.view_args and request.view_args.get("lang") in languages():
         return str(request.view_args["lang"])
     return language_from_headers() or current_app.config["DEFAULT_LANGUAGE"]
@@ -123,9 +125,7 @@ def check_catalogs(app: Flask, registry: dict[str, LocaleInfo]) -> None:
     """Fail at start-up when a configured language has no compiled UI catalog."""
     catalogs = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     missing = [
-        code
-        for code in registry
-        if not (catalogs / code / "LC_MESSAGES" / "messages.mo").is_file()
+        code for code in registry if not (catalogs / code / "LC_MESSAGES" / "messages.mo").is_file()
     ]
     if missing:
         raise LanguageError(
@@ -137,7 +137,9 @@ def init_app(app: Flask) -> None:
     """Load the language registry, check the catalogs and set up Flask-Babel."""
     registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml")
     if app.config["DEFAULT_LANGUAGE"] not in registry:
-        raise LanguageError(f"the default language {app.config['DEFAULT_LANGUAGE']!r} is not listed")
+        raise LanguageError(
+            f"the default language {app.config['DEFAULT_LANGUAGE']!r} is not listed"
+        )
     check_catalogs(app, registry)
     app.extensions["wegwijs_languages"] = registry
     Babel(app, locale_selector=choose_locale)

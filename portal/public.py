@@ -7,7 +7,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
-    Response,
     abort,
     current_app,
     g,
@@ -19,6 +18,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
+from werkzeug.wrappers import Response
 
 from .content import Content, ContentStore, Municipality
 from .http import public_cache

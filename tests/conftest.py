@@ -55,4 +55,4 @@ def app_on(content_copy: Path) -> Iterator[Callable[..., Flask]]:
             | config
         )
 
-    yield make
+    return make

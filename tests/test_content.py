@@ -57,7 +57,8 @@ def test_every_step_is_written_in_every_language(lang: str) -> None:
         text = step.texts.get(lang)
         assert text is not None, f"{step.slug} has no {lang} text"
         assert len(text.sections) == 4, f"{text.path} needs four parts"
-        assert text.title and text.summary
+        assert text.title
+        assert text.summary
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "ti"])
@@ -88,7 +89,8 @@ def test_every_step_pictogram_has_a_text_alternative_in_every_language() -> None
 def test_pictograms_are_plain_drawings_without_scripts_or_links() -> None:
     for svg in (STATIC / "pictograms").glob("*.svg"):
         text = svg.read_text(encoding="utf-8")
-        assert "<script" not in text and "href" not in text and "<style" not in text, svg
+        for forbidden in ("<script", "href", "<style"):
+            assert forbidden not in text, f"{svg} has {forbidden}"
         assert "<title>" in text, f"{svg} has no title"
 
 
@@ -142,7 +144,11 @@ BROKEN_FILES = [
         "joins",
     ),
     ("plan/04-brede-intake/nl.md", "---\ntitle: t\n---\nloose text\n## a\n", "before the first"),
-    ("plan/04-brede-intake/ar.md", "---\ntitle: t\nsummary: s\n---\n## a\n", "the Dutch text has 4"),
+    (
+        "plan/04-brede-intake/ar.md",
+        "---\ntitle: t\nsummary: s\n---\n## a\n",
+        "the Dutch text has 4",
+    ),
     (
         "plan/04-brede-intake/ar.md",
         "---\ntitle: t\nsummary: s\nreview: checked\n---\n## a\n## b\n## c\n## d\n",
@@ -173,7 +179,8 @@ def test_a_yaml_error_names_the_line(content_copy: Path) -> None:
     path.write_text("---\ntitle: ok\nsummary: [open\n---\n## a\n", encoding="utf-8")
     with pytest.raises(ContentError) as raised:
         load_content(content_copy, STATIC, LANGUAGES)
-    assert raised.value.line is not None and raised.value.line >= 3
+    assert raised.value.line is not None
+    assert raised.value.line >= 3
 
 
 def test_a_file_that_is_not_utf8_is_named(content_copy: Path) -> None:
@@ -197,7 +204,8 @@ def test_a_running_portal_shows_changed_content_without_a_restart(content_copy: 
     path.write_text(path.read_text(encoding="utf-8").replace("Broad intake", "Big talk"), "utf-8")
     bump_mtime(path)
     step = store.get().step("brede-intake")
-    assert step is not None and step.texts["en"].title == "Big talk"
+    assert step is not None
+    assert step.texts["en"].title == "Big talk"
 
 
 def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None:
@@ -206,8 +214,10 @@ def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None
     path.write_text("broken", encoding="utf-8")
     bump_mtime(path)
     step = store.get().step("brede-intake")
-    assert step is not None and step.texts["en"].title == "Broad intake"
-    assert store.error is not None and "04-brede-intake/en.md" in str(store.error)
+    assert step is not None
+    assert step.texts["en"].title == "Broad intake"
+    assert store.error is not None
+    assert "04-brede-intake/en.md" in str(store.error)
 
 
 def bump_mtime(path: Path) -> None:

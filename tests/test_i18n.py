@@ -169,9 +169,15 @@ def test_adding_a_language_is_a_row_and_a_catalog(content_copy: Path, tmp_path: 
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("- code: xx\n  name: X\n  native_name: X\n  direction: up\n  script: latin\n", "direction"),
+        (
+            "- code: xx\n  name: X\n  native_name: X\n  direction: up\n  script: latin\n",
+            "direction",
+        ),
         ("- code: xx\n  name: X\n  native_name: X\n  direction: ltr\n  script: runic\n", "script"),
-        ("- code: XX\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n", "lower-case"),
+        (
+            "- code: XX\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n",
+            "lower-case",
+        ),
         ("- code: nl\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n", "twice"),
         ("- code: xx\n  name: X\n", "missing native_name, direction, script"),
     ],

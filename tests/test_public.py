@@ -73,7 +73,8 @@ def test_a_missing_translation_shows_the_dutch_text_with_a_notice(
     page = text(client, "/ti/plan/pip/")
     dutch = (content_copy / "plan" / "05-pip" / "nl.md").read_text(encoding="utf-8")
     summary = re.search(r"^summary: (.+)$", dutch, flags=re.M)
-    assert summary and summary.group(1) in page
+    assert summary
+    assert summary.group(1) in page
     assert '<article class="step" lang="nl" dir="ltr">' in page
     assert 'class="notice"' in page
     # The rest of the page stays in Tigrinya.
@@ -87,8 +88,14 @@ def test_a_draft_translation_says_it_is_not_checked_yet(client: FlaskClient) -> 
 
 @pytest.mark.parametrize(
     "url",
-    ["/xx/", "/xx/plan/", "/nl/plan/no-such-step/", "/ar/plan/no-such-step/",
-     "/ti/gemeente/atlantis/plan/", "/en/nothing/"],
+    [
+        "/xx/",
+        "/xx/plan/",
+        "/nl/plan/no-such-step/",
+        "/ar/plan/no-such-step/",
+        "/ti/gemeente/atlantis/plan/",
+        "/en/nothing/",
+    ],
 )
 def test_unknown_pages_are_a_friendly_not_found(client: FlaskClient, url: str) -> None:
     page = text(client, url, status=404)
@@ -170,11 +177,14 @@ def test_pages_have_strict_security_headers_and_no_inline_script(
 ) -> None:
     response = client.get(url)
     policy = response.headers["Content-Security-Policy"]
-    assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     page = response.get_data(as_text=True)
-    assert "<script" not in page and " style=" not in page and "<style" not in page
+    assert "<script" not in page
+    assert " style=" not in page
+    assert "<style" not in page
     assert re.search(r" on[a-z]+=", page) is None
 
 

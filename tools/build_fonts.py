@@ -61,7 +61,9 @@ def main() -> int:
     (STATIC / "ttf").mkdir(parents=True, exist_ok=True)
     for stem in PRINT_FONTS:
         for weight in WEIGHTS:
-            shutil.copyfile(SOURCE / f"{stem}-{weight}.ttf", STATIC / "ttf" / f"{stem}-{weight}.ttf")
+            shutil.copyfile(
+                SOURCE / f"{stem}-{weight}.ttf", STATIC / "ttf" / f"{stem}-{weight}.ttf"
+            )
     for script, (stem, ranges) in WEB_SUBSETS.items():
         for weight, number in WEIGHTS.items():
             target = STATIC / f"noto-sans-{script}-{number}.woff2"

@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
 # A small, cheap phone: the smallest screen the portal is made for, at one pixel per CSS pixel.
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1}
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
+# The same languages and steps as tests/conftest.py: a test module cannot import a conftest.
+LANGUAGES = ["nl", "en", "ar", "ti"]
+STEP_SLUGS = sorted(p.name[3:] for p in (PROJECT_ROOT / "content" / "plan").iterdir() if p.is_dir())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,6 +41,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(params=LANGUAGES)
+def lang(request: pytest.FixtureRequest) -> str:
+    """Run a test once in every language; `@pytest.mark.parametrize("lang", ...)` narrows it."""
+    code: str = request.param
+    return code
+
+
+@pytest.fixture(params=STEP_SLUGS)
+def step_slug(request: pytest.FixtureRequest) -> str:
+    """Run a test once for every step of the plan."""
+    slug: str = request.param
+    return slug
 
 
 @pytest.fixture(scope="session")
@@ -113,22 +130,33 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-@pytest.fixture
-def visit(live_server: str, screenshots: Path) -> Callable[[Page, str, str], Page]:
-    """Return a function that opens a path, waits for its fonts and saves a screenshot.
+def screenshot_name(path: str, variant: str = "") -> str:
+    """Name the screenshot of a path <lang>-<page>: /ar/plan/pip/ is ar-plan-pip.
 
-    `name` is the screenshot's name, <lang>-<page>; the PNG is written once the page (and,
-    with JavaScript, its web fonts) has loaded, so it shows what the test then looks at.
+    The language chooser belongs to every language: it is all-language.
+    """
+    parts = [part for part in path.split("/") if part]
+    lang, rest = (parts[0], parts[1:]) if parts and parts[0] in LANGUAGES else ("all", parts)
+    name = f"{lang}-{'-'.join(rest) or 'home'}"
+    return f"{name}-{variant}" if variant else name
+
+
+@pytest.fixture
+def visit(live_server: str, screenshots: Path) -> Callable[..., Page]:
+    """Return `visit(page, path, variant="")`: open a path, wait for fonts, save a screenshot.
+
+    The full-page PNG is written once the page and its web fonts have loaded, so it shows
+    what the test then looks at; `variant` tells apart the same page seen another way.
     """
 
-    def open_page(page: Page, path: str, name: str) -> Page:
+    def open_page(page: Page, path: str, variant: str = "") -> Page:
         response = page.goto(live_server + path)
         assert response is not None, f"no response for {path}"
         assert response.status == 200, f"{path} answered {response.status}"
-        # Playwright's evaluate runs even where the page's own scripts may not.
+        # Playwright's evaluate runs even in a context where the page's own scripts may not.
         page.evaluate("() => document.fonts.ready.then(() => true)")
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+        png = screenshots / f"{screenshot_name(path, variant)}.png"
+        page.screenshot(path=str(png), full_page=True)
         return page
 
     return open_page
-

@@ -1,0 +1,337 @@
+"""Run every Wegwijs benchmark once and write the results into bench/README.md.
+
+`make bench` runs this file. It starts its own gunicorn (2 workers) on a free port of
+127.0.0.1, waits for /healthz, measures the transferred size of the pages (page_size.py)
+and the throughput of step pages (throughput.py), stops gunicorn (also on an error or a
+timeout) and rewrites the part of bench/README.md between the result markers. The raw
+numbers and gunicorn's log go to bench/out/ (not committed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import page_size
+import throughput
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+README = BENCH / "README.md"
+START_MARKER = "<!-- results:start -->"
+END_MARKER = "<!-- results:end -->"
+HOST = "127.0.0.1"
+WORKERS = 2
+COMMAND = "make bench  # runs: .venv/bin/python bench/run.py"
+# The whole run must end within this many seconds; gunicorn is stopped either way.
+RUN_LIMIT_SECONDS = 175
+HEALTH_TIMEOUT_SECONDS = 30
+
+KB = 1000  # the targets are read strictly: 1 KB = 1,000 bytes
+STEP_WITHOUT_FONTS_LIMIT = 30 * KB
+TI_STEP_FIRST_VISIT_LIMIT = 150 * KB
+STEP_PAGES_PER_SECOND = 1000
+
+
+class RunTimeout(Exception):
+    """The run took longer than RUN_LIMIT_SECONDS."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise RunTimeout(f"the benchmark run took longer than {RUN_LIMIT_SECONDS} s")
+
+
+def _on_term(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def free_port() -> int:
+    """Return a TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def server_command(port: int) -> list[str]:
+    """Return the gunicorn command line for the port."""
+    return [".venv/bin/gunicorn", "--workers", str(WORKERS), "--bind", f"{HOST}:{port}", "app:app"]
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start gunicorn in the project root, its output into the log file."""
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            server_command(port), cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT
+        )
+
+
+def wait_healthy(server: subprocess.Popen[bytes], port: int, log: Path) -> dict[str, Any]:
+    """Poll /healthz until it says ok; fail when gunicorn exits or takes too long."""
+    import http.client
+
+    deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"gunicorn exited with {server.returncode}:\n{log.read_text()[-2000:]}"
+            )
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            if response.status == 200:
+                health: dict[str, Any] = json.loads(body)
+                if health.get("status") == "ok":
+                    return health
+            last = f"{response.status} {body[:200]!r}"
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.2)
+    raise RuntimeError(f"/healthz not ok after {HEALTH_TIMEOUT_SECONDS} s: {last}")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn (SIGTERM: graceful), killing it when it does not end in time."""
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
+
+
+def machine() -> dict[str, str]:
+    """Describe the machine and the tools the numbers depend on."""
+    chromium = subprocess.run(
+        [page_size.CHROMIUM, "--version"], capture_output=True, text=True, timeout=20
+    ).stdout.strip()
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    gunicorn = subprocess.run(
+        [str(ROOT / ".venv/bin/gunicorn"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "chromium": chromium,
+        "wrk": throughput.wrk_version(),
+        "gunicorn": gunicorn,
+    }
+
+
+def kb(size: float) -> str:
+    """Format bytes as KB (1,000 bytes)."""
+    return f"{size / KB:.1f} KB"
+
+
+def verdict(ok: bool) -> str:
+    return "**PASS**" if ok else "**FAIL**"
+
+
+def render(results: dict[str, Any]) -> str:
+    """Return the Markdown of the results section."""
+    info = results["machine"]
+    sizes = results["page_size"]
+    speed = results["throughput"]
+    pages = sizes["pages"]
+    steps = [p for p in pages if p["kind"] == "step"]
+    worst_step = max(steps, key=lambda p: p["visit"]["non_font_body_bytes"])
+    ti_step = next(p for p in steps if p["lang"] == "ti")
+    translated = sizes["translated_ti"]
+    median = speed["median_requests_per_second"]
+
+    lines = [
+        f"Measured {results['date']} in {results['seconds']:.0f} s with `{COMMAND}`.",
+        "",
+        f"- Machine: {info['nproc']} CPUs (nproc), {info['cpu']}, {info['os']}",
+        f"- Python {info['python']}; {info['chromium']} (Playwright reports "
+        f"{sizes['browser_version']}); {info['wrk']}; {info['gunicorn']}",
+        f"- Server: `{' '.join(results['server_command'])}` (cwd: project root), "
+        "started and stopped by `bench/run.py`",
+        "- wrk and gunicorn share the same 2 cores, so the req/s below are lower than the "
+        "server alone would reach.",
+        "- Sizes: 1 KB = 1,000 bytes. *Bodies* are encoded response bodies as received "
+        '(Playwright `request.sizes()["responseBodySize"]`); *+ headers* adds the response '
+        "headers (`responseHeadersSize`). Targets are checked on bodies.",
+        "",
+        "#### Targets",
+        "",
+        "| target | measured | result |",
+        "|---|---|---|",
+        f"| step page ≤ 30 KB without fonts (HTML + CSS + images, first visit), every language "
+        f"| largest: {worst_step['lang']} {kb(worst_step['visit']['non_font_body_bytes'])} "
+        f"| {verdict(worst_step['visit']['non_font_body_bytes'] <= STEP_WITHOUT_FONTS_LIMIT)} |",
+        f"| first visit of the Tigrinya step page ≤ 150 KB, everything (as the portal serves "
+        f"it now) | {kb(ti_step['visit']['body_bytes'])}, fonts: "
+        f"{', '.join(ti_step['visit']['fonts']) or 'none loaded'} "
+        f"| {verdict(ti_step['visit']['body_bytes'] <= TI_STEP_FIRST_VISIT_LIMIT)} |",
+    ]
+    if translated:
+        lines.append(
+            f"| the same with Tigrinya text in the page (simulated, see below) "
+            f"| {kb(translated['visit']['body_bytes'])}, fonts: "
+            f"{', '.join(translated['visit']['fonts']) or 'none loaded'} "
+            f"| {verdict(translated['visit']['body_bytes'] <= TI_STEP_FIRST_VISIT_LIMIT)} |"
+        )
+    lines += [
+        f"| ≥ 1,000 step pages per second (gunicorn, 2 workers; median of "
+        f"{len(speed['runs'])} runs) | {median:,.0f} req/s "
+        f"| {verdict(median >= STEP_PAGES_PER_SECOND)} |",
+        "",
+        "#### Transferred size",
+        "",
+        "HTML = the page alone as sent with `Accept-Encoding: gzip` (gzip bytes on the wire; "
+        "in brackets the size after decoding). First visit = chromium 360×740, empty cache, "
+        "every request the page made.",
+        "",
+        "| page | HTML gzip (decoded) | requests | bodies | + headers | fonts | without fonts "
+        "| fonts loaded | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    rows = list(pages) + ([translated] if translated else [])
+    for page in rows:
+        html, visit = page["html"], page["visit"]
+        targets = []
+        if page["kind"] == "step":
+            ok = visit["non_font_body_bytes"] <= STEP_WITHOUT_FONTS_LIMIT
+            targets.append(f"≤ 30 KB w/o fonts: {verdict(ok)}")
+        if page["lang"] == "ti" and page["kind"] != "plan":
+            ok = visit["body_bytes"] <= TI_STEP_FIRST_VISIT_LIMIT
+            targets.append(f"≤ 150 KB all: {verdict(ok)}")
+        name = f"`{html['path']}`" + (" + Tigrinya text" if page is translated else "")
+        lines.append(
+            f"| {name} | {html['wire_body_bytes']:,} B ({html['decoded_body_bytes']:,} B) "
+            f"| {visit['request_count']} | {kb(visit['body_bytes'])} "
+            f"| {kb(visit['body_and_header_bytes'])} | {kb(visit['font_body_bytes'])} "
+            f"| {kb(visit['non_font_body_bytes'])} | {', '.join(visit['fonts']) or '—'} "
+            f"| {'; '.join(targets) or '—'} |"
+        )
+    if not ti_step["visit"]["fonts"]:
+        lines += [
+            "",
+            "The Tigrinya step page loads **no Ethiopic font** today: its visible text is not "
+            "Tigrinya (the step text falls back to Dutch and the interface strings show in "
+            "English), and the only Ethiopic characters are in the pictogram's `alt`, which is "
+            "not drawn. The `unicode-range` of the font faces then keeps the font away. So the "
+            "first row for `/ti/plan/brede-intake/` says little about a translated page.",
+        ]
+    if translated:
+        lines += [
+            "",
+            "Simulated Tigrinya page: after loading `/ti/plan/brede-intake/` the benchmark "
+            "puts the page's own Tigrinya text (the pictogram's alt text "
+            f"“{translated['visit']['injected_text']}”) into the bold `h1` and the regular "
+            "lead paragraph, in the browser only, and counts what chromium then fetches "
+            "through the portal's own CSS: the Ethiopic font in the weights a translated page "
+            "needs.",
+        ]
+    lines += [
+        "",
+        "#### Throughput of step pages",
+        "",
+        f"`{speed['runs'][0]['command']}`: {len(speed['paths'])} step pages "
+        f"({len(speed['paths']) // max(len(results['languages']), 1)} steps × "
+        f"{', '.join(results['languages'])}) round robin with `Accept-Encoding: gzip`; "
+        f"a {speed['warmup_seconds']} s warm-up run is not counted.",
+        "",
+        "| run | req/s | requests | latency p50 | p90 | p99 | max | errors | bytes/response |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    named = [("warm-up (not counted)", speed["warmup"])]
+    named += [(str(n), run) for n, run in enumerate(speed["runs"], 1)]
+    for name, run in named:
+        lat = run["latency_ms"]
+        lines.append(
+            f"| {name} | {run['requests_per_second']:,.0f} | {run['requests']:,} "
+            f"| {lat['p50']:.1f} ms | {lat['p90']:.1f} ms | {lat['p99']:.1f} ms "
+            f"| {lat['max']:.1f} ms | {run['errors']} | {run['bytes_per_response']:,.0f} |"
+        )
+    lines.append(
+        f"| **median** | **{median:,.0f}** | | | | | | | |",
+    )
+    lines += [
+        "",
+        "*errors* counts connect/read/write errors, timeouts and non-2xx/3xx answers; "
+        "*bytes/response* (headers + gzip body, as read by wrk) shows the pages went out "
+        "compressed.",
+    ]
+    return "\n".join(lines)
+
+
+def write_readme(section: str) -> None:
+    """Replace the text between the result markers of bench/README.md."""
+    text = README.read_text(encoding="utf-8")
+    start = text.find(START_MARKER)
+    end = text.find(END_MARKER)
+    if start < 0 or end < start:
+        raise RuntimeError(f"{README} lacks the markers {START_MARKER} ... {END_MARKER}")
+    new = text[: start + len(START_MARKER)] + "\n" + section + "\n" + text[end:]
+    README.write_text(new, encoding="utf-8")
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGTERM, _on_term)
+    signal.alarm(RUN_LIMIT_SECONDS)
+    began = time.monotonic()
+    started = dt.datetime.now(dt.UTC)
+    port = free_port()
+    log = OUT / "gunicorn.log"
+    server = start_server(port, log)
+    try:
+        health = wait_healthy(server, port, log)
+        languages = list(health["languages"])
+        print(f"gunicorn up on {HOST}:{port}; languages {', '.join(languages)}", flush=True)
+        info = machine()
+        print("measuring transferred size (chromium) ...", flush=True)
+        sizes = page_size.measure(HOST, port, languages)
+        print("measuring throughput (wrk) ...", flush=True)
+        speed = throughput.measure(HOST, port, languages)
+    finally:
+        stop_server(server)
+        signal.alarm(0)
+    results = {
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "seconds": time.monotonic() - began,
+        "command": COMMAND,
+        "server_command": server_command(port),
+        "languages": languages,
+        "machine": info,
+        "page_size": sizes,
+        "throughput": speed,
+    }
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    section = render(results)
+    write_readme(section)
+    print(section)
+    print(f"\nresults written to {README.relative_to(ROOT)}; raw numbers in bench/out/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""On a 360 px phone every page fits the screen, reads at 18 px and has thumb-sized targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page
+
+PHONE_WIDTH = 360
+MIN_TEXT_PX = 18
+MIN_TAP_PX = 44
+
+OVERVIEW_PAGES = {
+    "home": "/{lang}/",
+    "plan": "/{lang}/plan/",
+    "municipality-plan": "/{lang}/gemeente/tilburg/plan/",
+}
+# Everything a thumb must hit: header, pager, step list, language list, buttons, breadcrumb.
+TAP_TARGETS = (
+    "header a, header button, .pager a, .step-list a, .language-list a, .button, .breadcrumb a"
+)
+# Elements that stick out of the screen, to say in a failure what overflows.
+STICKING_OUT = """() => [...document.querySelectorAll('body *')]
+  .filter(e => { const r = e.getBoundingClientRect();
+                 return r.width > 0 && (r.right > window.innerWidth + 0.5 || r.left < -0.5); })
+  .slice(0, 10)
+  .map(e => { const r = e.getBoundingClientRect();
+              return `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className}`
+                     + ` left=${Math.round(r.left)} right=${Math.round(r.right)}`; })"""
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    """Fail when the page scrolls sideways, naming the elements that stick out."""
+    scroll_width, inner_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert inner_width == PHONE_WIDTH
+    assert scroll_width <= inner_width, (
+        f"{page.url} is {scroll_width} px wide on a {inner_width} px screen; "
+        f"sticking out: {page.evaluate(STICKING_OUT)}"
+    )
+
+
+def test_the_language_chooser_fits_a_360px_phone(page: Page, visit: Callable[..., Page]) -> None:
+    visit(page, "/language/")
+    assert_fits_the_screen(page)
+
+
+@pytest.mark.parametrize("template", OVERVIEW_PAGES.values(), ids=OVERVIEW_PAGES.keys())
+def test_the_overview_pages_fit_a_360px_phone(
+    page: Page, visit: Callable[..., Page], lang: str, template: str
+) -> None:
+    visit(page, template.format(lang=lang))
+    assert_fits_the_screen(page)
+
+
+def test_every_step_page_fits_a_360px_phone(
+    page: Page, visit: Callable[..., Page], lang: str, step_slug: str
+) -> None:
+    visit(page, f"/{lang}/plan/{step_slug}/")
+    assert_fits_the_screen(page)
+
+
+def test_the_text_of_a_step_is_at_least_18px(
+    page: Page, visit: Callable[..., Page], lang: str
+) -> None:
+    visit(page, f"/{lang}/plan/brede-intake/")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll(
+                 'article.step .lead, article.step .step-section p, article.step .step-section li')]
+           .map(e => [e.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(e).fontSize)])"""
+    )
+    assert sizes, "the step page shows no paragraphs"
+    too_small = [(text, size) for text, size in sizes if size < MIN_TEXT_PX]
+    assert not too_small, f"text below {MIN_TEXT_PX} px: {too_small}"
+
+
+TAP_PAGES = {
+    "home": "/{lang}/",
+    "plan": "/{lang}/plan/",
+    "step": "/{lang}/plan/brede-intake/",
+}
+
+
+def assert_targets_are_thumb_sized(page: Page) -> None:
+    """Fail for every visible tap target smaller than 44 x 44 px."""
+    targets = page.locator(TAP_TARGETS)
+    seen = 0
+    too_small = []
+    for index in range(targets.count()):
+        target = targets.nth(index)
+        if not target.is_visible():
+            continue
+        seen += 1
+        box = target.bounding_box()
+        assert box is not None
+        if box["height"] < MIN_TAP_PX or box["width"] < MIN_TAP_PX:
+            label = " ".join(target.inner_text().split())[:40]
+            too_small.append(f"{label!r}: {box['width']:.0f} x {box['height']:.0f} px")
+    assert seen, f"{page.url} has no tap targets to measure"
+    assert not too_small, f"tap targets below {MIN_TAP_PX} x {MIN_TAP_PX} px: {too_small}"
+
+
+def test_the_languages_of_the_chooser_are_easy_to_tap(
+    page: Page, visit: Callable[..., Page]
+) -> None:
+    visit(page, "/language/")
+    assert_targets_are_thumb_sized(page)
+
+
+@pytest.mark.parametrize("template", TAP_PAGES.values(), ids=TAP_PAGES.keys())
+def test_links_and_buttons_are_easy_to_tap(
+    page: Page, visit: Callable[..., Page], lang: str, template: str
+) -> None:
+    visit(page, template.format(lang=lang))
+    assert_targets_are_thumb_sized(page)

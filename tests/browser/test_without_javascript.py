@@ -1,0 +1,29 @@
+"""A phone that runs no JavaScript still shows the whole plan and every step's text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+
+def test_the_plan_shows_every_step_title_without_javascript(
+    no_script_page: Page, visit: Callable[..., Page], live_app: Flask, lang: str
+) -> None:
+    steps = live_app.extensions["wegwijs_content"].get().steps
+    visit(no_script_page, f"/{lang}/plan/", "nojs")
+    titles = no_script_page.locator(".step-list .step-title")
+    expect(titles).to_have_text([step.text(lang).title for step in steps])
+    for index in range(titles.count()):
+        expect(titles.nth(index)).to_be_visible()
+
+
+def test_a_step_page_shows_its_title_without_javascript(
+    no_script_page: Page, visit: Callable[..., Page], live_app: Flask, lang: str
+) -> None:
+    step = live_app.extensions["wegwijs_content"].get().step("brede-intake")
+    visit(no_script_page, f"/{lang}/plan/brede-intake/", "nojs")
+    title = no_script_page.locator("main h1")
+    expect(title).to_have_text(step.text(lang).title)
+    expect(title).to_be_visible()

@@ -16,17 +16,25 @@ OVERVIEW_PAGES = {
     "plan": "/{lang}/plan/",
     "municipality-plan": "/{lang}/gemeente/tilburg/plan/",
 }
+TAP_PAGES = {
+    "home": "/{lang}/",
+    "plan": "/{lang}/plan/",
+    "step": "/{lang}/plan/brede-intake/",
+}
 # Everything a thumb must hit: header, pager, step list, language list, buttons, breadcrumb.
 TAP_TARGETS = (
     "header a, header button, .pager a, .step-list a, .language-list a, .button, .breadcrumb a"
 )
+# The reading text of a step page: its lead and the paragraphs and list items of its sections.
+BODY_TEXT = "article.step .lead, article.step .step-section p, article.step .step-section li"
 # Elements that stick out of the screen, to say in a failure what overflows.
-STICKING_OUT = """() => [...document.querySelectorAll('body *')]
+STICKING_OUT = r"""() => [...document.querySelectorAll('body *')]
   .filter(e => { const r = e.getBoundingClientRect();
                  return r.width > 0 && (r.right > window.innerWidth + 0.5 || r.left < -0.5); })
   .slice(0, 10)
   .map(e => { const r = e.getBoundingClientRect();
-              return `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className}`
+              const text = e.textContent.trim().replace(/\s+/g, ' ').slice(0, 30);
+              return `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className} "${text}"`
                      + ` left=${Math.round(r.left)} right=${Math.round(r.right)}`; })"""
 
 
@@ -66,21 +74,13 @@ def test_the_text_of_a_step_is_at_least_18px(
     page: Page, visit: Callable[..., Page], lang: str
 ) -> None:
     visit(page, f"/{lang}/plan/brede-intake/")
-    sizes = page.evaluate(
-        """() => [...document.querySelectorAll(
-                 'article.step .lead, article.step .step-section p, article.step .step-section li')]
-           .map(e => [e.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(e).fontSize)])"""
+    sizes = page.locator(BODY_TEXT).evaluate_all(
+        "els => els.map(e => [e.textContent.trim().slice(0, 40),"
+        " parseFloat(getComputedStyle(e).fontSize)])"
     )
     assert sizes, "the step page shows no paragraphs"
     too_small = [(text, size) for text, size in sizes if size < MIN_TEXT_PX]
     assert not too_small, f"text below {MIN_TEXT_PX} px: {too_small}"
-
-
-TAP_PAGES = {
-    "home": "/{lang}/",
-    "plan": "/{lang}/plan/",
-    "step": "/{lang}/plan/brede-intake/",
-}
 
 
 def assert_targets_are_thumb_sized(page: Page) -> None:

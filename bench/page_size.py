@@ -107,7 +107,7 @@ def first_visit(browser: Browser, base_url: str, path: str, ethiopic: bool = Fal
         page.set_default_timeout(NAV_TIMEOUT_MS)
         finished: list[Request] = []
         failed: list[str] = []
-        page.on("requestfinished", finished.append)
+        page.on("requestfinished", lambda r: finished.append(r))
         page.on("requestfailed", lambda r: failed.append(f"{r.url}: {r.failure}"))
         page.goto(base_url + path, wait_until="load")
         injected = page.evaluate(INJECT_ETHIOPIC) if ethiopic else None

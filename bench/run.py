@@ -10,6 +10,7 @@ numbers and gunicorn's log go to bench/out/ (not committed).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -56,6 +57,25 @@ def _on_term(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+def app_fingerprint() -> str:
+    """Return a hash of what the pages are made of (code, templates, content, catalogs,
+    static files), to notice when they change during a run."""
+    digest = hashlib.sha256()
+    for folder in ("portal", "content", "translations", "static"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def machine_load(seconds: float = 2.0) -> float:
+    """Return how many cores other processes keep busy now (sampled before the run)."""
+    busy, irq, _ = throughput.machine_seconds()
+    time.sleep(seconds)
+    busy_after, irq_after, _ = throughput.machine_seconds()
+    return (busy_after - busy + irq_after - irq) / seconds
+
+
 def free_port() -> int:
     """Return a TCP port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
@@ -65,7 +85,15 @@ def free_port() -> int:
 
 def server_command(port: int) -> list[str]:
     """Return the gunicorn command line for the port."""
-    return [".venv/bin/gunicorn", "--workers", str(WORKERS), "--bind", f"{HOST}:{port}", "app:app"]
+    return [
+        ".venv/bin/gunicorn",
+        "--no-control-socket",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"{HOST}:{port}",
+        "app:app",
+    ]
 
 
 def start_server(port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -174,6 +202,8 @@ def render(results: dict[str, Any]) -> str:
         "started and stopped by `bench/run.py`",
         "- wrk and gunicorn share the same 2 cores, so the req/s below are lower than the "
         "server alone would reach.",
+        f"- Before the run, other processes kept {results['load_before_cores']:.2f} of the "
+        f"{info['nproc']} cores busy (2 s sample of `/proc/stat`).",
         "- Sizes: 1 KB = 1,000 bytes. *Bodies* are encoded response bodies as received "
         '(Playwright `request.sizes()["responseBodySize"]`); *+ headers* adds the response '
         "headers (`responseHeadersSize`). Targets are checked on bodies.",
@@ -190,7 +220,7 @@ def render(results: dict[str, Any]) -> str:
         f"{', '.join(ti_step['visit']['fonts']) or 'none loaded'} "
         f"| {verdict(ti_step['visit']['body_bytes'] <= TI_STEP_FIRST_VISIT_LIMIT)} |",
     ]
-    if translated:
+    if translated and not ti_step["visit"]["fonts"]:
         lines.append(
             f"| the same with Tigrinya text in the page (simulated, see below) "
             f"| {kb(translated['visit']['body_bytes'])}, fonts: "
@@ -258,27 +288,48 @@ def render(results: dict[str, Any]) -> str:
         f"{', '.join(results['languages'])}) round robin with `Accept-Encoding: gzip`; "
         f"a {speed['warmup_seconds']} s warm-up run is not counted.",
         "",
-        "| run | req/s | requests | latency p50 | p90 | p99 | max | errors | bytes/response |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| run | req/s | requests | latency p50 | p90 | p99 | max | errors | bytes/response "
+        "| CPU cores: gunicorn / wrk / kernel irq / other | pages per gunicorn CPU-second |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     named = [("warm-up (not counted)", speed["warmup"])]
     named += [(str(n), run) for n, run in enumerate(speed["runs"], 1)]
     for name, run in named:
-        lat = run["latency_ms"]
+        lat, cpu = run["latency_ms"], run["cpu_cores"]
         lines.append(
             f"| {name} | {run['requests_per_second']:,.0f} | {run['requests']:,} "
             f"| {lat['p50']:.1f} ms | {lat['p90']:.1f} ms | {lat['p99']:.1f} ms "
-            f"| {lat['max']:.1f} ms | {run['errors']} | {run['bytes_per_response']:,.0f} |"
+            f"| {lat['max']:.1f} ms | {run['errors']} | {run['bytes_per_response']:,.0f} "
+            f"| {cpu['gunicorn']:.2f} / {cpu['wrk']:.2f} / {cpu['irq']:.2f} "
+            f"/ {cpu['other']:.2f} "
+            f"| {run['pages_per_gunicorn_cpu_second']:,.0f} |"
         )
+    efficiency = speed["median_pages_per_gunicorn_cpu_second"]
     lines.append(
-        f"| **median** | **{median:,.0f}** | | | | | | | |",
+        f"| **median** | **{median:,.0f}** | | | | | | | | | **{efficiency:,.0f}** |",
     )
     lines += [
         "",
         "*errors* counts connect/read/write errors, timeouts and non-2xx/3xx answers; "
         "*bytes/response* (headers + gzip body, as read by wrk) shows the pages went out "
-        "compressed.",
+        "compressed. *CPU cores* is CPU time per second of the run, from `/proc`: gunicorn's "
+        "master and workers, wrk, the kernel's interrupt work (mostly the loopback traffic "
+        "itself) and everything else on the machine (other = all other busy time). "
+        "*Pages per gunicorn CPU-second* does not depend on how the cores were shared.",
     ]
+    other = max(run["cpu_cores"]["other"] for run in speed["runs"])
+    if other >= 0.1:
+        lines += [
+            "",
+            f"Other processes on the machine used up to {other:.2f} cores during the measured "
+            "runs; runs with more other load serve fewer pages per second.",
+        ]
+    if results["app_fingerprint"][0] != results["app_fingerprint"][1]:
+        lines += [
+            "",
+            "**Warning:** the app's code, content, catalogs or static files changed during this "
+            "run, so its numbers may mix two versions. Run `make bench` again.",
+        ]
     return "\n".join(lines)
 
 
@@ -300,6 +351,8 @@ def main() -> int:
     signal.alarm(RUN_LIMIT_SECONDS)
     began = time.monotonic()
     started = dt.datetime.now(dt.UTC)
+    fingerprint_before = app_fingerprint()
+    load_before = machine_load()
     port = free_port()
     log = OUT / "gunicorn.log"
     server = start_server(port, log)
@@ -311,16 +364,19 @@ def main() -> int:
         print("measuring transferred size (chromium) ...", flush=True)
         sizes = page_size.measure(HOST, port, languages)
         print("measuring throughput (wrk) ...", flush=True)
-        speed = throughput.measure(HOST, port, languages)
+        speed = throughput.measure(HOST, port, languages, server.pid)
     finally:
         stop_server(server)
         signal.alarm(0)
+    fingerprint_after = app_fingerprint()
     results = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "seconds": time.monotonic() - began,
         "command": COMMAND,
         "server_command": server_command(port),
         "languages": languages,
+        "app_fingerprint": [fingerprint_before, fingerprint_after],
+        "load_before_cores": load_before,
         "machine": info,
         "page_size": sizes,
         "throughput": speed,

@@ -98,4 +98,4 @@ fonts: venv ## rebuild the bundled fonts from Debian's fonts-noto-core
 
 .PHONY: bench
 bench: system venv catalogs ## run the benchmarks (results: bench/README.md)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run

@@ -25,15 +25,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, Request, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tools.chromium import launch_chromium
+
 VIEWPORT = {"width": 360, "height": 740}
 STEP_SLUG = "brede-intake"
 NAV_TIMEOUT_MS = 30_000
@@ -142,7 +135,7 @@ def measure(host: str, port: int, langs: list[str]) -> dict[str, Any]:
     base_url = f"http://{host}:{port}"
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             browser_version = browser.version
             for lang, kind, path in page_paths(langs):

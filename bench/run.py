@@ -23,8 +23,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import page_size
-import throughput
+from bench import page_size, throughput
+from tools.chromium import CHROMIUM
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -34,7 +34,7 @@ START_MARKER = "<!-- results:start -->"
 END_MARKER = "<!-- results:end -->"
 HOST = "127.0.0.1"
 WORKERS = 2
-COMMAND = "make bench  # runs: .venv/bin/python bench/run.py"
+COMMAND = "make bench  # runs: .venv/bin/python -m bench.run"
 # The whole run must end within this many seconds; gunicorn is stopped either way.
 RUN_LIMIT_SECONDS = 175
 HEALTH_TIMEOUT_SECONDS = 30
@@ -147,7 +147,7 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 def machine() -> dict[str, str]:
     """Describe the machine and the tools the numbers depend on."""
     chromium = subprocess.run(
-        [page_size.CHROMIUM, "--version"], capture_output=True, text=True, timeout=20
+        [CHROMIUM, "--version"], capture_output=True, text=True, timeout=20
     ).stdout.strip()
     cpu = "unknown CPU"
     try:

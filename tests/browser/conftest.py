@@ -17,22 +17,12 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.config import PROJECT_ROOT
+from tests.conftest import LANGUAGES, STEP_SLUGS
+from tools.chromium import launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # A small, cheap phone: the smallest screen the portal is made for, at one pixel per CSS pixel.
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1}
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
-# The same languages and steps as tests/conftest.py: a test module cannot import a conftest.
-LANGUAGES = ["nl", "en", "ar", "ti"]
-STEP_SLUGS = sorted(p.name[3:] for p in (PROJECT_ROOT / "content" / "plan").iterdir() if p.is_dir())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -90,7 +80,7 @@ def playwright_driver() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     """Launch Debian's chromium once; every test gets its own context in it."""
-    launched = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    launched = launch_chromium(playwright_driver)
     try:
         yield launched
     finally:

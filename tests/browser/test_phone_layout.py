@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 PHONE_WIDTH = 360
+SMALLEST_PHONE_WIDTH = 320  # the narrowest screen the portal must read on without scrolling
 MIN_TEXT_PX = 18
 MIN_TAP_PX = 44
 
@@ -38,21 +39,26 @@ STICKING_OUT = r"""() => [...document.querySelectorAll('body *')]
                      + ` left=${Math.round(r.left)} right=${Math.round(r.right)}`; })"""
 
 
-def assert_fits_the_screen(page: Page) -> None:
+def assert_fits_the_screen(page: Page, width: int = PHONE_WIDTH) -> None:
     """Fail when the page scrolls sideways, naming the elements that stick out."""
+    if width != PHONE_WIDTH:
+        page.set_viewport_size({"width": width, "height": 740})
     scroll_width, inner_width = page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth]"
     )
-    assert inner_width == PHONE_WIDTH
+    assert inner_width == width
     assert scroll_width <= inner_width, (
         f"{page.url} is {scroll_width} px wide on a {inner_width} px screen; "
         f"sticking out: {page.evaluate(STICKING_OUT)}"
     )
 
 
-def test_the_language_chooser_fits_a_360px_phone(page: Page, visit: Callable[..., Page]) -> None:
+def test_the_language_chooser_fits_phones_360_and_320px_wide(
+    page: Page, visit: Callable[..., Page]
+) -> None:
     visit(page, "/language/")
     assert_fits_the_screen(page)
+    assert_fits_the_screen(page, SMALLEST_PHONE_WIDTH)
 
 
 @pytest.mark.parametrize("template", OVERVIEW_PAGES.values(), ids=OVERVIEW_PAGES.keys())
@@ -61,13 +67,15 @@ def test_the_overview_pages_fit_a_360px_phone(
 ) -> None:
     visit(page, template.format(lang=lang))
     assert_fits_the_screen(page)
+    assert_fits_the_screen(page, SMALLEST_PHONE_WIDTH)
 
 
-def test_every_step_page_fits_a_360px_phone(
+def test_every_step_page_fits_phones_360_and_320px_wide(
     page: Page, visit: Callable[..., Page], lang: str, step_slug: str
 ) -> None:
     visit(page, f"/{lang}/plan/{step_slug}/")
     assert_fits_the_screen(page)
+    assert_fits_the_screen(page, SMALLEST_PHONE_WIDTH)
 
 
 def test_the_text_of_a_step_is_at_least_18px(

@@ -62,7 +62,7 @@ def test_the_language_chooser_fits_phones_360_and_320px_wide(
 
 
 @pytest.mark.parametrize("template", OVERVIEW_PAGES.values(), ids=OVERVIEW_PAGES.keys())
-def test_the_overview_pages_fit_a_360px_phone(
+def test_the_overview_pages_fit_phones_360_and_320px_wide(
     page: Page, visit: Callable[..., Page], lang: str, template: str
 ) -> None:
     visit(page, template.format(lang=lang))

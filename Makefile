@@ -11,8 +11,10 @@ WORKERS ?= 2
 LANGS := $(shell sed -n 's/^- code: *//p' content/languages.yml)
 CATALOG_DIR := translations
 POT := $(CATALOG_DIR)/messages.pot
-# Debian packages: the browser for real-browser tests, poppler for PDF checks, wrk for bench/.
-DEBIAN_PACKAGES := chromium poppler-utils fonts-noto-core wrk
+# Debian packages. To serve: pango for WeasyPrint. To test and measure as well: the browser for
+# real-browser tests, poppler to check PDFs, zbar to read QR codes back, wrk for bench/.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils fonts-noto-core zbar-tools wrk
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg --add-comments=Translators: --add-location=never \
 	--no-wrap --sort-output --project=Wegwijs --copyright-holder="Wegwijs" -k _l -k lazy_gettext .
 
@@ -29,14 +31,23 @@ $(BIN)/.installed: pyproject.toml
 .PHONY: venv
 venv: $(BIN)/.installed ## create .venv with the Python packages
 
-.PHONY: system
-system: ## install the Debian packages the tests need, when missing (needs root)
-	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Install the Debian packages named in $(1) that are missing (as root, or with sudo).
+define install_debian
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+.PHONY: system
+system: ## install the Debian packages the tests need, when missing (needs root)
+	$(call install_debian,$(TEST_PACKAGES))
+
+.PHONY: system-run
+system-run: ## install the Debian packages the server needs, when missing (needs root)
+	$(call install_debian,$(RUN_PACKAGES))
 
 .PHONY: catalogs
 catalogs: venv ## compile the UI catalogs (.po -> .mo)
@@ -81,11 +92,11 @@ test: system venv catalogs lint ## install what is missing, lint, then run the w
 	$(BIN)/pytest
 
 .PHONY: run
-run: venv catalogs ## serve the portal with gunicorn at http://$(HOST):$(PORT)
+run: system-run venv catalogs ## serve the portal with gunicorn at http://$(HOST):$(PORT)
 	$(BIN)/gunicorn --no-control-socket --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 .PHONY: debug
-debug: venv catalogs ## serve with Flask's debug server (reloads on code changes)
+debug: system-run venv catalogs ## serve with Flask's debug server (reloads on code changes)
 	$(BIN)/flask --app app run --debug --host $(HOST) --port $(PORT)
 
 .PHONY: check

@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 from jinja2 import StrictUndefined
 
-from . import assets, cli, http, i18n, public
+from . import assets, cli, http, i18n, printing, public, staff
 from .content import ContentStore
+from .markup import isolate
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(test_config))
     # A missing variable in a template is a bug to find in tests, not an empty spot on a page.
     app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.globals["isolate"] = isolate
 
     i18n.init_app(app)
     app.extensions["wegwijs_content"] = ContentStore(
@@ -29,7 +31,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["CONTENT_RELOAD_INTERVAL"],
     )
     assets.init_app(app)
+    printing.init_app(app)
     http.init_app(app)
     public.init_app(app)
+    staff.init_app(app)
     cli.init_app(app)
     return app

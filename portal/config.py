@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
-    # Public pages only: no personal data lives in the session, but Flask needs a key to sign it.
+    # Signs sessions and CSRF tokens. Unset: a random key kept in instance/secret_key, so that
+    # every worker and every restart of this server signs with the same key.
     "SECRET_KEY": None,
+    "INSTANCE_DIR": str(PROJECT_ROOT / "instance"),
     "CONTENT_DIR": str(PROJECT_ROOT / "content"),
     "STATIC_DIR": str(PROJECT_ROOT / "static"),
     # Flask-Babel resolves a relative path inside portal/, so it must be absolute.
@@ -37,6 +41,24 @@ def load_config(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
     if test_config:
         config.update(test_config)
     if not config["SECRET_KEY"]:
-        # A fresh key per process is fine while nothing but public pages uses the session.
-        config["SECRET_KEY"] = os.urandom(32).hex()
+        config["SECRET_KEY"] = instance_secret_key(Path(config["INSTANCE_DIR"]))
     return config
+
+
+def instance_secret_key(instance_dir: Path) -> str:
+    """Return the key in instance/secret_key, creating it once (workers may race: O_EXCL)."""
+    path = instance_dir / "secret_key"
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_hex(32))
+    for _attempt in range(50):  # another worker may be writing it right now
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it and start again")

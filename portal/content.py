@@ -148,6 +148,7 @@ class Content:
     municipalities: dict[str, Municipality]
     pictograms: dict[str, dict[str, str]]  # name -> language -> text alternative
     files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
+    version: str = ""  # a hash of every file's bytes: changes whenever any text changes
 
     @property
     def step_count(self) -> int:
@@ -164,6 +165,13 @@ class Content:
         previous = self.steps[index - 1] if index > 0 else None
         following = self.steps[index + 1] if index + 1 < len(self.steps) else None
         return previous, following
+
+    def alternatives(self) -> list[tuple[Step, ...]]:
+        """Return each group of steps that are choices ("or"), e.g. the three learning routes."""
+        groups: dict[int, list[Step]] = {}
+        for step in self.steps:
+            groups.setdefault(step.number, []).append(step)
+        return [tuple(group) for group in groups.values() if any(s.joins == "or" for s in group)]
 
     def pictogram_alt(self, name: str, lang: str) -> str:
         """Return the text alternative of a pictogram in `lang`, else in Dutch."""
@@ -402,7 +410,10 @@ def load_content(content_dir: Path, static_dir: Path, languages: list[str]) -> C
         path.stem: load_municipality(path, slugs)
         for path in sorted((content_dir / "municipalities").glob("*.yml"))
     }
-    return Content(tuple(steps), municipalities, pictograms, files)
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return Content(tuple(steps), municipalities, pictograms, files, digest.hexdigest()[:12])
 
 
 class ContentStore:

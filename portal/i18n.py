@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from babel import negotiate_locale
-from babel.dates import get_day_names
+from babel.dates import format_date, format_time, get_day_names
 from flask import Flask, current_app, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 LANGUAGE_COOKIE = "lang"
 DIRECTIONS = ("ltr", "rtl")
@@ -104,9 +105,14 @@ def choose_locale() -> str:
     return language_from_headers() or current_app.config["DEFAULT_LANGUAGE"]
 
 
+def current_tag() -> str:
+    """Return the language being rendered: the request's, or one forced for a Dutch half."""
+    return str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+
+
 def current_locale_info() -> LocaleInfo:
-    """Return the LocaleInfo of the language this request is shown in."""
-    return languages()[choose_locale()]
+    """Return the LocaleInfo of the language being rendered."""
+    return languages()[current_tag()]
 
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -114,11 +120,21 @@ WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 def weekday_range(days: tuple[str, ...]) -> str:
     """Name opening days in the reader's language: a run of days as 'Monday – Friday'."""
-    names = get_day_names("wide", locale=choose_locale())
+    names = get_day_names("wide", locale=current_tag())
     indexes = [WEEKDAY_KEYS.index(day) for day in days]
     if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
         return f"{names[indexes[0]]} – {names[indexes[-1]]}"
     return ", ".join(names[i] for i in indexes)
+
+
+def local_date(date: dt.date) -> str:
+    """Write a date in full the way the reader's language does: 'donderdag 3 december 2026'."""
+    return format_date(date, "full", locale=current_tag())
+
+
+def local_time(time: dt.time) -> str:
+    """Write a time the way the reader's language does."""
+    return format_time(time, "short", locale=current_tag())
 
 
 def check_catalogs(app: Flask, registry: dict[str, LocaleInfo]) -> None:
@@ -144,4 +160,6 @@ def init_app(app: Flask) -> None:
     app.extensions["wegwijs_languages"] = registry
     Babel(app, locale_selector=choose_locale)
     app.context_processor(lambda: {"locale": current_locale_info(), "languages": languages()})
-    app.jinja_env.globals["weekday_range"] = weekday_range
+    app.jinja_env.globals.update(
+        weekday_range=weekday_range, local_date=local_date, local_time=local_time
+    )

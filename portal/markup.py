@@ -13,6 +13,10 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "b", "i", "br", "a", "h3"
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "bdi": set()}
 
 
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+RIGHT_TO_LEFT_ISOLATE = "\u2067"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
@@ -42,7 +46,12 @@ def render_markdown(text: str) -> Markup:
 def isolate(text: str, lang: str = "nl", direction: str = "ltr") -> Markup:
     """Wrap a word from another language so it keeps its own direction inside any text.
 
-    A `dir` attribute on an inline element isolates it (unicode-bidi: isolate), so a Dutch
-    name or postcode inside Arabic never scrambles the words around it.
+    A `dir` attribute on an inline element isolates it in browsers (unicode-bidi: isolate);
+    the invisible Unicode isolates around the text (LRI or RLI ... PDI) do the same in PDFs,
+    whose layout engine reads the characters, not the attribute. So a Dutch name or postcode
+    inside Arabic never scrambles the words around it.
     """
-    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, direction, escape(text))
+    opening = LEFT_TO_RIGHT_ISOLATE if direction == "ltr" else RIGHT_TO_LEFT_ISOLATE
+    return Markup('<span lang="{}" dir="{}">{}{}{}</span>').format(
+        lang, direction, opening, escape(text), POP_DIRECTIONAL_ISOLATE
+    )

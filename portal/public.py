@@ -16,6 +16,8 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import force_locale
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
@@ -23,6 +25,7 @@ from werkzeug.wrappers import Response
 from .content import Content, ContentStore, Municipality
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
+from .printing import cached_public_pdf, pdf_response
 
 bp = Blueprint("public", __name__)
 
@@ -81,6 +84,7 @@ def template_helpers() -> dict[str, Any]:
     return {
         "content": content(),
         "plan_url": plan_url,
+        "print_url": print_url,
         "municipality": g.get("municipality"),
     }
 
@@ -146,6 +150,87 @@ def step(lang: str, step: str, municipality: str | None) -> Response:
         abort(404)
     previous, following = content().neighbours(found)
     return render_public("public/step.html", step=found, previous=previous, following=following)
+
+
+def render_in(lang: str, template: str, **context: Any) -> Markup:
+    """Render a piece of a print in another language than the request's (the Dutch half)."""
+    with force_locale(lang):
+        return Markup(render_template(template, **context))  # noqa: S704 - our own template
+
+
+def online_url(lang: str, step: str | None) -> str:
+    """Return the full web address a printed QR code leads to."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + plan_url(lang, step)
+
+
+def plan_pdf(lang: str, step_slug: str | None, bilingual: bool) -> Response:
+    """Print the plan (or one step) in `lang`, with the Dutch text after it when bilingual."""
+    loaded = content()
+    steps = loaded.steps
+    if step_slug is not None:
+        found = loaded.step(step_slug)
+        if found is None:
+            abort(404)
+        steps = (found,)
+    municipality = g.get("municipality")
+
+    def render_html() -> str:
+        blocks = {s.slug: render_in(lang, "print/_blocks.html", step=s) for s in steps}
+        dutch = {s.slug: render_in("nl", "print/_blocks.html", step=s) for s in steps}
+        return render_template(
+            "print/plan.html",
+            steps=steps,
+            show_overview=step_slug is None,
+            reader_blocks=blocks,
+            dutch_blocks=dutch if bilingual else None,
+            online_url=online_url(lang, step_slug),
+        )
+
+    key = ["plan", lang, municipality.slug if municipality else "", step_slug or "*"]
+    key += ["bilingual" if bilingual else "single", loaded.version]
+    pdf = cached_public_pdf(key, render_html)
+    name = "-".join(filter(None, ["wegwijs", lang, step_slug or "plan", "nl" if bilingual else ""]))
+    return pdf_response(pdf, f"{name}.pdf", public=True)
+
+
+@bp.route("/<lang:lang>/plan.pdf", defaults={"municipality": None, "variant": ""})
+@bp.route(
+    "/<lang:lang>/plan-bilingual.pdf", defaults={"municipality": None, "variant": "-bilingual"}
+)
+@bp.route(
+    "/<lang:lang>/gemeente/<municipality>/plan.pdf",
+    defaults={"variant": ""},
+    endpoint="local_plan_pdf",
+)
+@bp.route(
+    "/<lang:lang>/gemeente/<municipality>/plan-bilingual.pdf",
+    defaults={"variant": "-bilingual"},
+    endpoint="local_plan_pdf",
+)
+def plan_print(lang: str, municipality: str | None, variant: str) -> Response:
+    """Print the whole stappenplan as A4 PDF; `-bilingual` adds the Dutch text."""
+    require_language(lang)
+    g.municipality = require_municipality(municipality)
+    if variant and lang == "nl":
+        return redirect(print_url(lang))
+    return plan_pdf(lang, None, bilingual=bool(variant))
+
+
+@bp.route("/<lang:lang>/plan/<name>.pdf", defaults={"municipality": None})
+@bp.route("/<lang:lang>/gemeente/<municipality>/plan/<name>.pdf", endpoint="local_step_pdf")
+def step_print(lang: str, name: str, municipality: str | None) -> Response:
+    """Print one step as PDF: `<step>.pdf`, or `<step>-bilingual.pdf` with the Dutch text."""
+    require_language(lang)
+    g.municipality = require_municipality(municipality)
+    slug = name.removesuffix("-bilingual")
+    if slug != name and lang == "nl":
+        return redirect(print_url(lang, slug))
+    return plan_pdf(lang, slug, bilingual=slug != name)
+
+
+def print_url(lang: str, step: str | None = None, bilingual: bool = False) -> str:
+    """Return the URL of the PDF of the plan or a step: the web address with `.pdf`."""
+    return plan_url(lang, step).rstrip("/") + ("-bilingual" if bilingual else "") + ".pdf"
 
 
 @bp.route("/healthz")

@@ -22,7 +22,7 @@ STEP_SLUGS = [p.name[3:] for p in sorted((CONTENT / "plan").iterdir()) if p.is_d
 @pytest.fixture
 def app() -> Flask:
     """Return a portal app serving the bundled content."""
-    return create_app({"TESTING": True})
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
 
 
 @pytest.fixture
@@ -51,7 +51,12 @@ def app_on(content_copy: Path) -> Iterator[Callable[..., Flask]]:
 
     def make(**config: object) -> Flask:
         return create_app(
-            {"TESTING": True, "CONTENT_DIR": str(content_copy), "CONTENT_RELOAD_INTERVAL": 0}
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret",
+                "CONTENT_DIR": str(content_copy),
+                "CONTENT_RELOAD_INTERVAL": 0,
+            }
             | config
         )
 

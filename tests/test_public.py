@@ -10,6 +10,7 @@ import pytest
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
+from portal.markup import isolate
 from tests.conftest import LANGUAGES, PROJECT_ROOT, STEP_SLUGS
 
 
@@ -31,7 +32,7 @@ def test_every_step_page_is_shown_in_every_language(
     for section in translated.sections:
         assert section.heading in page
     # The Dutch name stays visible: it is the word the reader hears at the municipality.
-    assert f'<span lang="nl" dir="ltr">{step.dutch_title}</span>' in page or lang == "nl"
+    assert isolate(step.dutch_title) in page or lang == "nl"
     assert f"pictograms/{step.pictogram}.svg" in page
 
 

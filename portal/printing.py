@@ -1,0 +1,165 @@
+"""WeasyPrint: one FontConfiguration, a URL fetcher that only reads our own files, a PDF cache."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from flask import Flask, Response, current_app
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .assets import AssetStore
+
+# Documents are rendered as if they lived on this address; the fetcher maps it to our files.
+PRINT_BASE_URL = "https://print.invalid/"
+PDF_MIMETYPE = "application/pdf"
+# How many public PDFs a worker keeps; each is at most a few hundred KB.
+CACHE_SIZE = 64
+
+
+class PrintError(RuntimeError):
+    """A document could not be printed, e.g. because a resource it names does not exist."""
+
+
+class OwnFilesFetcher(URLFetcher):
+    """Give WeasyPrint our static files and data: URLs, and nothing else.
+
+    No network and no file:// outside static/: a document that names anything else fails
+    instead of printing with a hole in it (fail_on_errors makes every error fatal).
+    """
+
+    def __init__(self, assets: AssetStore, static_dir: Path) -> None:
+        super().__init__(fail_on_errors=True, allowed_protocols={"data", "https"})
+        self.assets = assets
+        self.static_dir = static_dir.resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        """Return the bytes of one of our files, or raise for anything else."""
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if not url.startswith(PRINT_BASE_URL):
+            raise PrintError(f"a print may only use the portal's own files, not {url}")
+        path = unquote(urlsplit(url).path)
+        prefix = f"/static/{self.assets.version}/"
+        if not path.startswith(prefix):
+            raise PrintError(f"not a static file of this version: {url}")
+        name = path.removeprefix(prefix)
+        asset = self.assets.files.get(name)
+        if asset is not None:
+            return URLFetcherResponse(url, asset.body, {"Content-Type": asset.mimetype})
+        # The print fonts are not served to browsers, so they are read from disk here.
+        file = (self.static_dir / name).resolve()
+        if file.parent != self.static_dir / "fonts" / "ttf" or not file.is_file():
+            raise PrintError(f"no such static file: {name}")
+        return URLFetcherResponse(url, file.read_bytes(), {"Content-Type": "font/ttf"})
+
+
+class PdfCache:
+    """Keep recent public PDFs in memory, keyed by a hash of everything that went into them.
+
+    Only for public documents: a personal plan or letter must never be cached.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        """Return a cached PDF and mark it as recently used."""
+        with self._lock:
+            pdf = self._items.get(key)
+            if pdf is not None:
+                self._items.move_to_end(key)
+            return pdf
+
+    def put(self, key: str, pdf: bytes) -> None:
+        """Remember a PDF, forgetting the least recently used one when full."""
+        with self._lock:
+            self._items[key] = pdf
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class Printer:
+    """Everything a worker shares between prints: fonts, fetcher, cache and code version."""
+
+    def __init__(self, app: Flask, assets: AssetStore) -> None:
+        self.font_config = FontConfiguration()
+        self.fetcher = OwnFilesFetcher(assets, Path(app.config["STATIC_DIR"]))
+        self.cache = PdfCache()
+        # Pictograms and QR-free images are the same in every print: parse each once.
+        self.image_cache: dict[str, object] = {}
+        self.code_version = code_version(Path(app.root_path))
+
+    def render(self, html: str) -> bytes:
+        """Turn our own HTML into PDF bytes; raise PrintError when anything fails to load."""
+        document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=self.fetcher)
+        pdf = document.write_pdf(font_config=self.font_config, cache=self.image_cache)
+        if not isinstance(pdf, bytes):
+            raise PrintError("WeasyPrint returned no PDF")
+        return pdf
+
+
+def code_version(package_dir: Path) -> str:
+    """Return a hash of the code and templates, so a new release never serves an old PDF."""
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.rglob("*")):
+        if path.suffix in (".py", ".html"):
+            digest.update(path.relative_to(package_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def printer() -> Printer:
+    """Return the printer of the running app."""
+    shared: Printer = current_app.extensions["wegwijs_printer"]
+    return shared
+
+
+def pdf_response(pdf: bytes, filename: str, *, public: bool) -> Response:
+    """Send a PDF to open in the browser; personal ones are never stored by anyone."""
+    response = Response(pdf, mimetype=PDF_MIMETYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    if public:
+        max_age = current_app.config["PUBLIC_MAX_AGE"]
+        response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def cached_public_pdf(key_parts: list[str], render_html: Callable[[], str]) -> bytes:
+    """Return a public PDF from the cache, rendering and storing it on the first request.
+
+    `key_parts` must name everything that goes into the document besides the code and static
+    files (which are added here): content version, language, municipality, variant.
+    """
+    shared = printer()
+    assets: AssetStore = current_app.extensions["wegwijs_assets"]
+    key_text = "|".join([*key_parts, shared.code_version, assets.version])
+    key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
+    pdf = shared.cache.get(key)
+    if pdf is None:
+        pdf = shared.render(render_html())
+        shared.cache.put(key, pdf)
+    return pdf
+
+
+def qr_code(url: str) -> str:
+    """Return a QR code that leads to `url`, as an SVG data: URL for an <img>."""
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's printer (after the asset store it reads from)."""
+    app.extensions["wegwijs_printer"] = Printer(app, app.extensions["wegwijs_assets"])
+    app.jinja_env.globals["qr_code"] = qr_code

@@ -1,0 +1,62 @@
+"""Checks of what staff type or upload: dates, times, phone numbers, postcodes.
+
+Each parser returns the value or raises ValueError with a message for the person who typed it
+(a lazy gettext string, shown in their language).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask_babel import lazy_gettext as _l
+
+DATE_PATTERNS = (
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$"),  # <input type=date>
+    re.compile(r"^(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})[-/.](?P<year>\d{4})$"),  # 3-12-2026
+)
+TIME_PATTERN = re.compile(r"^(?P<hour>\d{1,2})[:.](?P<minute>\d{2})$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]+$")
+POSTCODE_PATTERN = re.compile(r"^(?P<digits>[1-9]\d{3}) ?(?P<letters>[A-Za-z]{2})$")
+
+
+def parse_date(text: str) -> dt.date:
+    """Read a date as 2026-12-03, 3-12-2026 or 03/12/2026."""
+    value = text.strip()
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(value)
+        if match:
+            try:
+                return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                raise ValueError(_l("This date does not exist.")) from None
+    raise ValueError(_l("Write the date as day-month-year, for example 3-12-2026."))
+
+
+def parse_time(text: str) -> dt.time:
+    """Read a time as 9:30, 09:30 or 9.30."""
+    match = TIME_PATTERN.match(text.strip())
+    if not match:
+        raise ValueError(_l("Write the time as hours:minutes, for example 9:30."))
+    try:
+        return dt.time(int(match["hour"]), int(match["minute"]))
+    except ValueError:
+        raise ValueError(_l("This time does not exist.")) from None
+
+
+def check_phone(text: str) -> str:
+    """Return a phone number as typed, if it has only digits, spaces and + - ( )."""
+    value = " ".join(text.split())
+    if not PHONE_PATTERN.match(value):
+        raise ValueError(_l("A phone number has only digits, spaces and + - ( )."))
+    if not 6 <= sum(char.isdigit() for char in value) <= 15:
+        raise ValueError(_l("A phone number has 6 to 15 digits."))
+    return value
+
+
+def normalise_postcode(text: str) -> str:
+    """Return a Dutch postcode as '1234 AB'."""
+    match = POSTCODE_PATTERN.match(text.strip())
+    if not match:
+        raise ValueError(_l("A Dutch postcode is 4 digits and 2 letters, for example 5038 AA."))
+    return f"{match['digits']} {match['letters'].upper()}"

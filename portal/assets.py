@@ -8,7 +8,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, g, request, url_for
 from markupsafe import Markup
 
 # Only these are sent to browsers; the TTF fonts in static/fonts/ttf/ are for PDFs.
@@ -61,6 +61,25 @@ class AssetStore:
         return Markup(svg)  # noqa: S704 - our own bundled file
 
 
+def printing() -> bool:
+    """Say whether the page being rendered is a print (see printing.render_print_template)."""
+    return bool(g.get("printing"))
+
+
+def pictogram_url(name: str, size: int = 48) -> str:
+    """Return a pictogram's URL: the drawing on the web, a PNG in prints (placed faster)."""
+    if not printing():
+        return asset_url(f"pictograms/{name}.svg")
+    return asset_url(f"pictograms/print/{'large' if size > 64 else 'small'}/{name}.png")
+
+
+def icon(name: str) -> Markup:
+    """Return a small icon beside words that say the same: inline SVG, or a PNG in prints."""
+    if printing():
+        return Markup('<img class="icon" src="{}" alt="">').format(pictogram_url(name))
+    return store().svg_inline(name)
+
+
 def store() -> AssetStore:
     """Return the asset store of the running app."""
     assets: AssetStore = current_app.extensions["wegwijs_assets"]
@@ -98,4 +117,4 @@ def init_app(app: Flask) -> None:
     assets = AssetStore(Path(app.config["STATIC_DIR"]))
     app.extensions["wegwijs_assets"] = assets
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(asset_url=asset_url, icon=assets.svg_inline)
+    app.jinja_env.globals.update(asset_url=asset_url, icon=icon, pictogram_url=pictogram_url)

@@ -10,8 +10,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-from flask import Flask, Response, current_app
-from weasyprint import HTML
+from flask import Flask, Response, current_app, g, render_template
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -95,6 +95,14 @@ class Printer:
     def __init__(self, app: Flask, assets: AssetStore) -> None:
         self.font_config = FontConfiguration()
         self.fetcher = OwnFilesFetcher(assets, Path(app.config["STATIC_DIR"]))
+        # Parsed once: every print uses the same stylesheet and its fonts.
+        stylesheet_url = f"{PRINT_BASE_URL}static/{assets.version}/css/print.css"
+        self.stylesheet = CSS(
+            string=assets.files["css/print.css"].body.decode("utf-8"),
+            base_url=stylesheet_url,
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
         self.cache = PdfCache()
         # Pictograms and QR-free images are the same in every print: parse each once.
         self.image_cache: dict[str, object] = {}
@@ -103,7 +111,9 @@ class Printer:
     def render(self, html: str) -> bytes:
         """Turn our own HTML into PDF bytes; raise PrintError when anything fails to load."""
         document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=self.fetcher)
-        pdf = document.write_pdf(font_config=self.font_config, cache=self.image_cache)
+        pdf = document.write_pdf(
+            stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
+        )
         if not isinstance(pdf, bytes):
             raise PrintError("WeasyPrint returned no PDF")
         return pdf
@@ -117,6 +127,15 @@ def code_version(package_dir: Path) -> str:
             digest.update(path.relative_to(package_dir).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def render_print_template(template: str, **context: object) -> str:
+    """Render a template for a print: pictograms and icons come as PNG, not as drawings."""
+    g.printing = True
+    try:
+        return render_template(template, **context)
+    finally:
+        g.printing = False
 
 
 def printer() -> Printer:
@@ -156,7 +175,8 @@ def cached_public_pdf(key_parts: list[str], render_html: Callable[[], str]) -> b
 
 def qr_code(url: str) -> str:
     """Return a QR code that leads to `url`, as an SVG data: URL for an <img>."""
-    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+    # A PNG, not an SVG: WeasyPrint places an image at once but draws an SVG square by square.
+    return str(segno.make(url, error="m").png_data_uri(scale=8, border=2, dark="#000000"))
 
 
 def init_app(app: Flask) -> None:

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from .content import Content, ContentStore, Municipality
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
-from .printing import cached_public_pdf, pdf_response
+from .printing import cached_public_pdf, pdf_response, render_print_template
 
 bp = Blueprint("public", __name__)
 
@@ -155,7 +155,7 @@ def step(lang: str, step: str, municipality: str | None) -> Response:
 def render_in(lang: str, template: str, **context: Any) -> Markup:
     """Render a piece of a print in another language than the request's (the Dutch half)."""
     with force_locale(lang):
-        return Markup(render_template(template, **context))  # noqa: S704 - our own template
+        return Markup(render_print_template(template, **context))  # noqa: S704 - our template
 
 
 def online_url(lang: str, step: str | None) -> str:
@@ -177,7 +177,7 @@ def plan_pdf(lang: str, step_slug: str | None, bilingual: bool) -> Response:
     def render_html() -> str:
         blocks = {s.slug: render_in(lang, "print/_blocks.html", step=s) for s in steps}
         dutch = {s.slug: render_in("nl", "print/_blocks.html", step=s) for s in steps}
-        return render_template(
+        return render_print_template(
             "print/plan.html",
             steps=steps,
             show_overview=step_slug is None,

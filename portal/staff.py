@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .content import Municipality, Step
 from .i18n import languages
-from .printing import pdf_response, printer
+from .printing import pdf_response, printer, render_print_template
 from .public import content, online_url
 from .validation import check_phone, parse_date, parse_time
 
@@ -212,11 +212,11 @@ def render_personal_plan(plan: PersonalPlan) -> str:
             url = online_url(lang, None)
             pages.append(
                 Markup(  # noqa: S704 - our own template, autoescaped
-                    render_template("print/_personal_page.html", plan=plan, online_url=url)
+                    render_print_template("print/_personal_page.html", plan=plan, online_url=url)
                 )
             )
     with force_locale(plan.lang):
-        return render_template("print/personal_plan.html", plan=plan, pages=pages)
+        return render_print_template("print/personal_plan.html", plan=plan, pages=pages)
 
 
 def no_store(response: Response) -> Response:

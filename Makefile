@@ -107,6 +107,11 @@ check: venv catalogs ## check every content file as the portal loads it
 fonts: venv ## rebuild the bundled fonts from Debian's fonts-noto-core
 	$(BIN)/python tools/build_fonts.py
 
+.PHONY: pictograms
+pictograms: venv ## rasterise the pictograms for prints (after changing a drawing)
+	$(call install_debian,librsvg2-bin)
+	$(BIN)/python tools/build_pictograms.py
+
 .PHONY: bench
 bench: system venv catalogs ## run the benchmarks (results: bench/README.md)
 	$(BIN)/python -m bench.run

@@ -204,8 +204,17 @@ def test_every_template_is_rendered_by_some_page(app: Flask, client: FlaskClient
         rendered.add(template.name)
 
     template_rendered.connect(record, app)
-    for url in [*PUBLIC_PAGES, "/en/plan/", "/xx/"]:
+    for url in [
+        *PUBLIC_PAGES,
+        "/en/plan/",
+        "/xx/",
+        "/ar/plan-bilingual.pdf",
+        "/staff/personal-plan/",
+    ]:
         client.get(url)
+    app.config["WTF_CSRF_ENABLED"] = False
+    form = {"name": "A", "language": "ti", "municipality": "", "route": "", "current_step": "pip"}
+    assert client.post("/staff/personal-plan/", data=form).mimetype == "application/pdf"
     templates = PROJECT_ROOT / "portal" / "templates"
     pages = {
         p.relative_to(templates).as_posix()

@@ -90,3 +90,17 @@ def test_the_font_licence_is_bundled() -> None:
     assert "SIL Open Font License" in licence or "Open Font License" in licence
     for name in ("NotoSans", "NotoSansArabic", "NotoSansEthiopic"):
         assert (STATIC / "fonts" / "ttf" / f"{name}-Regular.ttf").is_file()
+
+
+def test_the_print_pictograms_are_made_from_the_current_drawings() -> None:
+    """A changed drawing needs `make pictograms`, or prints would show the old one."""
+    import hashlib
+    import json
+
+    manifest = json.loads((STATIC / "pictograms" / "print" / "manifest.json").read_text())
+    drawings = {svg.stem: svg for svg in (STATIC / "pictograms").glob("*.svg")}
+    assert set(manifest) == set(drawings)
+    for name, svg in drawings.items():
+        assert manifest[name] == hashlib.sha256(svg.read_bytes()).hexdigest()[:12], name
+        for size in ("small", "large"):
+            assert (STATIC / "pictograms" / "print" / size / f"{name}.png").is_file()

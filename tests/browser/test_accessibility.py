@@ -38,3 +38,19 @@ def test_the_pages_meet_wcag_22_aa(
 ) -> None:
     visit(page, template.format(lang=lang))
     assert_no_violations(page)
+
+
+def test_the_personal_plan_form_meets_wcag_22_aa_also_with_errors(
+    page: Page, visit: Callable[..., Page], live_server: str, lang: str
+) -> None:
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    visit(page, "/staff/personal-plan/", f"{lang}-form")
+    assert_no_violations(page)
+    # Submitting an impossible form shows messages next to the fields: still accessible.
+    page.fill("#appointments-0-date", "31-02-2027")
+    page.fill("#contacts-0-phone", "013 abc")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 3  # name, date, phone
+    assert_no_violations(page)
+

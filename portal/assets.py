@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,8 @@ class AssetStore:
         """
         svg = self.files[f"pictograms/{name}.svg"].body.decode("utf-8")
         svg = svg.replace("<svg ", '<svg class="icon" aria-hidden="true" focusable="false" ', 1)
+        # The Dutch <title> would pop up as a tooltip in every language: the words beside it say it.
+        svg = re.sub(r"<title>.*?</title>\s*", "", svg, count=1)
         return Markup(svg)  # noqa: S704 - our own bundled file
 
 

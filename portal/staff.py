@@ -99,7 +99,7 @@ class PersonalPlanForm(FlaskForm):
     )
     language = SelectField(_l("Language of the person"))
     municipality = SelectField(_l("Municipality"))
-    route = RadioField(_l("Learning route"), [Optional()])
+    route = RadioField(_l("Learning route"), [Optional()], default="")
     current_step = SelectField(_l("Where is the person now in the plan?"))
     contacts = FieldList(FormField(ContactRow), min_entries=CONTACT_ROWS, max_entries=CONTACT_ROWS)
     appointments = FieldList(

@@ -1,14 +1,19 @@
 """Run every Wegwijs benchmark once and write the results into bench/README.md.
 
-`make bench` runs this file. It starts its own gunicorn (2 workers) on a free port of
-127.0.0.1, waits for /healthz, measures the transferred size of the pages (page_size.py)
-and the throughput of step pages (throughput.py), stops gunicorn (also on an error or a
-timeout) and rewrites the part of bench/README.md between the result markers. The raw
-numbers and gunicorn's log go to bench/out/ (not committed).
+`make bench` runs this file. It first measures printing in this process (print_speed.py:
+the app object and Flask's test client, no server). Then it starts its own gunicorn
+(2 workers) on a free port of 127.0.0.1, waits for /healthz, measures the transferred size
+of the pages (page_size.py) and the throughput of step pages (throughput.py), stops gunicorn
+(also on an error or a timeout) and rewrites the part of bench/README.md between the result
+markers. The raw numbers and gunicorn's log go to bench/out/ (not committed).
+
+`--only print` runs the print benchmark alone and `--only server` the two against gunicorn;
+either rewrites only its own part of the results in the README.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import hashlib
 import json
@@ -23,7 +28,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import page_size, throughput
+from bench import page_size, print_speed, throughput
 from tools.chromium import CHROMIUM
 
 BENCH = Path(__file__).resolve().parent
@@ -32,11 +37,16 @@ OUT = BENCH / "out"
 README = BENCH / "README.md"
 START_MARKER = "<!-- results:start -->"
 END_MARKER = "<!-- results:end -->"
+# The print results sit inside the results, between these, so `--only` can replace one part.
+PRINT_START_MARKER = "<!-- print-results:start -->"
+PRINT_END_MARKER = "<!-- print-results:end -->"
+PARTS = ("print", "server")
 HOST = "127.0.0.1"
 WORKERS = 2
 COMMAND = "make bench  # runs: .venv/bin/python -m bench.run"
-# The whole run must end within this many seconds; gunicorn is stopped either way.
-RUN_LIMIT_SECONDS = 175
+# The whole run (print benchmark, then the server) must end within this many seconds;
+# gunicorn is stopped either way.
+RUN_LIMIT_SECONDS = 235
 HEALTH_TIMEOUT_SECONDS = 30
 
 KB = 1000  # the targets are read strictly: 1 KB = 1,000 bytes
@@ -144,11 +154,8 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait(timeout=5)
 
 
-def machine() -> dict[str, str]:
-    """Describe the machine and the tools the numbers depend on."""
-    chromium = subprocess.run(
-        [CHROMIUM, "--version"], capture_output=True, text=True, timeout=20
-    ).stdout.strip()
+def machine_basics() -> dict[str, str]:
+    """Describe the machine and Python."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -157,14 +164,23 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    gunicorn = subprocess.run(
-        [str(ROOT / ".venv/bin/gunicorn"), "--version"], capture_output=True, text=True
-    ).stdout.strip()
     return {
         "nproc": str(len(os.sched_getaffinity(0))),
         "cpu": cpu,
         "os": platform.platform(),
         "python": platform.python_version(),
+    }
+
+
+def machine() -> dict[str, str]:
+    """Describe the machine and the tools the server numbers depend on."""
+    chromium = subprocess.run(
+        [CHROMIUM, "--version"], capture_output=True, text=True, timeout=20
+    ).stdout.strip()
+    gunicorn = subprocess.run(
+        [str(ROOT / ".venv/bin/gunicorn"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    return machine_basics() | {
         "chromium": chromium,
         "wrk": throughput.wrk_version(),
         "gunicorn": gunicorn,
@@ -193,7 +209,7 @@ def render(results: dict[str, Any]) -> str:
     median = speed["median_requests_per_second"]
 
     lines = [
-        f"Measured {results['date']} in {results['seconds']:.0f} s with `{COMMAND}`.",
+        f"Measured {results['date']} in {results['seconds']:.0f} s with `{results['command']}`.",
         "",
         f"- Machine: {info['nproc']} CPUs (nproc), {info['cpu']}, {info['os']}",
         f"- Python {info['python']}; {info['chromium']} (Playwright reports "
@@ -333,18 +349,74 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(section: str) -> None:
-    """Replace the text between the result markers of bench/README.md."""
+def render_print(results: dict[str, Any]) -> str:
+    """Return the Markdown of the print results, with the run they come from."""
+    measured = results["print"]
+    info = results["machine"]
+    heading = (
+        f"Measured {results['date']} in {measured['seconds']:.0f} s with `{results['command']}` "
+        f"({'before the server part, ' if 'server' in results['parts'] else ''}"
+        f"{info['nproc']} CPUs, {info['cpu']}; before the run other processes kept "
+        f"{results['load_before_cores']:.2f} cores busy)."
+    )
+    section = print_speed.render(measured, heading)
+    if results["app_fingerprint"][0] != results["app_fingerprint"][1]:
+        section += (
+            "\n\n**Warning:** the app's code, content, catalogs or static files changed during "
+            "this run, so its numbers may mix two versions. Run the benchmark again."
+        )
+    return section
+
+
+def split_results(text: str) -> tuple[str, str | None]:
+    """Split the results text of the README into the server part and the print part."""
+    start = text.find(PRINT_START_MARKER)
+    end = text.find(PRINT_END_MARKER)
+    if start < 0 or end < start:
+        return text.strip(), None
+    server = text[:start] + text[end + len(PRINT_END_MARKER) :]
+    return server.strip(), text[start + len(PRINT_START_MARKER) : end].strip()
+
+
+def write_readme(server_section: str | None, print_section: str | None) -> None:
+    """Replace the text between the result markers of bench/README.md.
+
+    A part that was not measured in this run (None) keeps its text from the README.
+    """
     text = README.read_text(encoding="utf-8")
     start = text.find(START_MARKER)
     end = text.find(END_MARKER)
     if start < 0 or end < start:
         raise RuntimeError(f"{README} lacks the markers {START_MARKER} ... {END_MARKER}")
+    old_server, old_print = split_results(text[start + len(START_MARKER) : end])
+    server = old_server if server_section is None else server_section
+    printed = old_print if print_section is None else print_section
+    blocks = [server] if server else []
+    if printed:
+        blocks.append(f"{PRINT_START_MARKER}\n{printed}\n{PRINT_END_MARKER}")
+    section = "\n\n".join(blocks)
     new = text[: start + len(START_MARKER)] + "\n" + section + "\n" + text[end:]
     README.write_text(new, encoding="utf-8")
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description="Run the Wegwijs benchmarks and write the results into bench/README.md.",
+    )
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        help="run one part only: 'print' (PDFs, in-process, no server) or 'server' "
+        "(page sizes and throughput against gunicorn); default: everything",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    parts = list(PARTS) if args.only is None else [args.only]
+    command = ".venv/bin/python -m bench.run" + (f" --only {args.only}" if args.only else "")
     OUT.mkdir(exist_ok=True)
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGTERM, _on_term)
@@ -353,39 +425,55 @@ def main() -> int:
     started = dt.datetime.now(dt.UTC)
     fingerprint_before = app_fingerprint()
     load_before = machine_load()
-    port = free_port()
-    log = OUT / "gunicorn.log"
-    server = start_server(port, log)
-    try:
-        health = wait_healthy(server, port, log)
-        languages = list(health["languages"])
-        print(f"gunicorn up on {HOST}:{port}; languages {', '.join(languages)}", flush=True)
-        info = machine()
-        print("measuring transferred size (chromium) ...", flush=True)
-        sizes = page_size.measure(HOST, port, languages)
-        print("measuring throughput (wrk) ...", flush=True)
-        speed = throughput.measure(HOST, port, languages, server.pid)
-    finally:
-        stop_server(server)
-        signal.alarm(0)
-    fingerprint_after = app_fingerprint()
-    results = {
+    results: dict[str, Any] = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
-        "seconds": time.monotonic() - began,
-        "command": COMMAND,
-        "server_command": server_command(port),
-        "languages": languages,
-        "app_fingerprint": [fingerprint_before, fingerprint_after],
+        "command": COMMAND if args.only is None else command,
+        "parts": parts,
         "load_before_cores": load_before,
-        "machine": info,
-        "page_size": sizes,
-        "throughput": speed,
+        "machine": machine_basics(),
     }
-    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    section = render(results)
-    write_readme(section)
-    print(section)
-    print(f"\nresults written to {README.relative_to(ROOT)}; raw numbers in bench/out/")
+    try:
+        if "print" in parts:
+            # In this process, before gunicorn starts, so nothing else runs beside it.
+            print("measuring printing (WeasyPrint, in-process) ...", flush=True)
+            results["print"] = print_speed.measure()
+        if "server" in parts:
+            port = free_port()
+            log = OUT / "gunicorn.log"
+            server = start_server(port, log)
+            try:
+                health = wait_healthy(server, port, log)
+                languages = list(health["languages"])
+                print(f"gunicorn up on {HOST}:{port}; languages {', '.join(languages)}", flush=True)
+                results["machine"] = machine()
+                print("measuring transferred size (chromium) ...", flush=True)
+                sizes = page_size.measure(HOST, port, languages)
+                print("measuring throughput (wrk) ...", flush=True)
+                speed = throughput.measure(HOST, port, languages, server.pid)
+            finally:
+                stop_server(server)
+            results |= {
+                "server_command": server_command(port),
+                "languages": languages,
+                "page_size": sizes,
+                "throughput": speed,
+            }
+    finally:
+        signal.alarm(0)
+    results["seconds"] = time.monotonic() - began
+    results["app_fingerprint"] = [fingerprint_before, app_fingerprint()]
+    raw = json.dumps(results, indent=2, ensure_ascii=False)
+    if "server" in parts:
+        (OUT / "results.json").write_text(raw)
+    if "print" in parts:
+        (OUT / "print.json").write_text(raw)
+    server_section = render(results) if "server" in parts else None
+    print_section = render_print(results) if "print" in parts else None
+    write_readme(server_section, print_section)
+    for section in (server_section, print_section):
+        if section:
+            print(section, end="\n\n")
+    print(f"results written to {README.relative_to(ROOT)}; raw numbers in bench/out/")
     return 0
 
 

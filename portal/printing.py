@@ -13,7 +13,7 @@ import segno
 from flask import Flask, Response, current_app, g, render_template
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .assets import AssetStore
 
@@ -111,9 +111,14 @@ class Printer:
     def render(self, html: str) -> bytes:
         """Turn our own HTML into PDF bytes; raise PrintError when anything fails to load."""
         document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=self.fetcher)
-        pdf = document.write_pdf(
-            stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
-        )
+        try:
+            pdf = document.write_pdf(
+                stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
+            )
+        except FatalURLFetchingError as error:
+            # WeasyPrint's error is a BaseException: as a PrintError (an Exception) it reaches
+            # Flask's friendly error page instead of ending the request without an answer.
+            raise PrintError(str(error.__cause__ or error)) from error
         if not isinstance(pdf, bytes):
             raise PrintError("WeasyPrint returned no PDF")
         return pdf

@@ -175,8 +175,14 @@ def plan_pdf(lang: str, step_slug: str | None, bilingual: bool) -> Response:
     municipality = g.get("municipality")
 
     def render_html() -> str:
-        blocks = {s.slug: render_in(lang, "print/_blocks.html", step=s) for s in steps}
-        dutch = {s.slug: render_in("nl", "print/_blocks.html", step=s) for s in steps}
+        # A single step's print has its QR code in the step's header, the plan's on page 1.
+        qr = online_url(lang, step_slug) if step_slug else None
+        blocks = {
+            s.slug: render_in(lang, "print/_blocks.html", step=s, online_url=qr) for s in steps
+        }
+        dutch = {
+            s.slug: render_in("nl", "print/_blocks.html", step=s, online_url=None) for s in steps
+        }
         return render_print_template(
             "print/plan.html",
             steps=steps,

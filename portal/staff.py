@@ -153,6 +153,7 @@ class PersonalPlan:
     lang: str
     municipality: Municipality | None
     route: Step | None
+    routes: tuple[Step, ...]  # all learning routes, for the line shown before one is chosen
     current: Step
     steps: tuple[Step, ...]
     contacts: tuple[Contact, ...]
@@ -161,9 +162,21 @@ class PersonalPlan:
 
     def state(self, step: Step) -> str:
         """Return done, now or later for a step of this person's plan."""
-        if step.order < self.current.order:
+        current = self.current
+        if current in self.routes:  # the routes are listed as one line: the chosen one, or all
+            current = self.route or self.routes[0]
+        if step.order < current.order:
             return "done"
-        return "now" if step == self.current else "later"
+        return "now" if step == current else "later"
+
+    def titles(self, step: Step, lang: str) -> tuple[str, str]:
+        """Return a listed step's title and Dutch title; all routes on one line before a choice."""
+        if self.route is None and step in self.routes:
+            return (
+                " / ".join(r.text(lang).title for r in self.routes),
+                " / ".join(r.dutch_title for r in self.routes),
+            )
+        return step.text(lang).title, step.dutch_title
 
 
 def plan_from_form(form: PersonalPlanForm) -> PersonalPlan:
@@ -171,8 +184,10 @@ def plan_from_form(form: PersonalPlanForm) -> PersonalPlan:
     loaded = content()
     route = loaded.step(form.route.data) if form.route.data else None
     routes = learning_routes()
-    # Of the learning routes only the chosen one is the person's; the others are left out.
-    steps = tuple(s for s in loaded.steps if route is None or s not in routes or s == route)
+    # Of the learning routes only the chosen one is listed; before the choice, one line names
+    # them all (so a full plan still fits one sheet).
+    shown_route = route or (routes[0] if routes else None)
+    steps = tuple(s for s in loaded.steps if s not in routes or s == shown_route)
     current = loaded.step(form.current_step.data) or loaded.steps[0]
     contacts = tuple(
         Contact(row.form.name.data, row.form.role.data or "", row.form.phone.data or "")
@@ -194,6 +209,7 @@ def plan_from_form(form: PersonalPlanForm) -> PersonalPlan:
         lang=form.language.data,
         municipality=loaded.municipalities.get(form.municipality.data),
         route=route,
+        routes=routes,
         current=current,
         steps=steps,
         contacts=contacts,

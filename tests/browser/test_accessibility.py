@@ -53,4 +53,3 @@ def test_the_personal_plan_form_meets_wcag_22_aa_also_with_errors(
     page.wait_for_load_state()
     assert page.locator("[aria-invalid=true]").count() >= 3  # name, date, phone
     assert_no_violations(page)
-

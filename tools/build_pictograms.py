@@ -19,7 +19,7 @@ TARGET = PICTOGRAMS / "print"
 INK = "#1d3a5f"  # the icons' currentColor on paper
 # Pixels: as small as looks sharp on paper, since WeasyPrint re-encodes every pixel per print.
 SIZES = {
-    "small": 128,  # lists and icons: 10 mm is then about 330 dpi
+    "small": 96,  # lists and icons: 10 mm is then about 240 dpi
     "large": 320,  # the pictogram of a step page: 26 mm is then about 310 dpi
 }
 

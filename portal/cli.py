@@ -14,8 +14,6 @@ from .content import (
     SOURCE_LANGUAGE,
     ContentError,
     load_content,
-    read_front_matter,
-    text_hash,
     write_atomically,
 )
 from .i18n import languages
@@ -39,9 +37,17 @@ def check() -> None:
 
 
 def source_hash_for(translation: Path) -> str:
-    """Return the code of the Dutch text that sits next to a translation file."""
-    meta, body, _line = read_front_matter(translation.parent / f"{SOURCE_LANGUAGE}.md")
-    return text_hash(str(meta.get("title", "")), str(meta.get("summary", "")), body)
+    """Return the code of the Dutch text (step, letter or form) next to a translation file."""
+    loaded = load_content(
+        Path(current_app.config["CONTENT_DIR"]),
+        Path(current_app.config["STATIC_DIR"]),
+        list(languages()),
+    )
+    folder = translation.resolve().parent
+    for item in loaded.translated():
+        if item.source.path.resolve().parent == folder:
+            return item.source_hash
+    raise click.UsageError(f"{translation} is not next to a Dutch step, letter or form text")
 
 
 def stamp_file(path: Path) -> str:

@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     # every worker and every restart of this server signs with the same key.
     "SECRET_KEY": None,
     "INSTANCE_DIR": str(PROJECT_ROOT / "instance"),
+    # Accounts and the audit log; empty means SQLite in the instance folder.
+    "DATABASE_URL": "",
     "CONTENT_DIR": str(PROJECT_ROOT / "content"),
     "STATIC_DIR": str(PROJECT_ROOT / "static"),
     # Flask-Babel resolves a relative path inside portal/, so it must be absolute.

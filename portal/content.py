@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import yaml
 from markupsafe import Markup
@@ -28,6 +28,39 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SECTION_COUNT = 4
 
 
+class TranslationText(Protocol):
+    """What every text in one language has: where it is and its translation state."""
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def review(self) -> str | None: ...
+
+    @property
+    def translated_from(self) -> str | None: ...
+
+
+TextT = TypeVar("TextT", bound=TranslationText)
+# Every letter knows the person it is for; these need no declaration in meta.yml.
+PERSON_FIELDS = (
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "plaats",
+    "taal",
+)
+PLACEHOLDER = re.compile(r"\(\(([a-z0-9_]+)\)\)")
+PLACEHOLDER_TYPES = ("text", "date", "time", "phone")
+FORM_FIELD_TYPES = ("text", "date", "textarea", "checkbox", "signature")
+
+
 class ContentError(ValueError):
     """A content file is missing, unreadable or incomplete; the message names the file."""
 
@@ -36,6 +69,33 @@ class ContentError(ValueError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+
+
+class Translated(Generic[TextT]):
+    """Something written in Dutch and translated: a step, a letter or a form."""
+
+    texts: dict[str, TextT]
+    source_hash: str
+
+    @property
+    def source(self) -> TextT:
+        """Return the Dutch text, which is authoritative."""
+        return self.texts[SOURCE_LANGUAGE]
+
+    def text(self, lang: str) -> TextT:
+        """Return the text in `lang`, or the Dutch text when it is not translated yet."""
+        return self.texts.get(lang) or self.source
+
+    def status(self, lang: str) -> str:
+        """Return source, missing, outdated, draft or reviewed for the text in `lang`."""
+        if lang == SOURCE_LANGUAGE:
+            return "source"
+        text = self.texts.get(lang)
+        if text is None:
+            return "missing"
+        if text.translated_from != self.source_hash:
+            return "outdated"
+        return text.review or "draft"
 
 
 @dataclass(frozen=True)
@@ -60,7 +120,75 @@ class StepText:
 
 
 @dataclass(frozen=True)
-class Step:
+class Placeholder:
+    """A ((name)) in a letter that staff fill in, or a column of a mail-merge list."""
+
+    name: str
+    label: str  # Dutch, for staff
+    type: str  # text | date | time | phone
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A letter in one language; its HTML still holds the ((placeholders))."""
+
+    lang: str
+    subject: str
+    html: Markup
+    placeholders: frozenset[str]
+    path: Path
+    review: str | None = None
+    translated_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Letter(Translated[LetterText]):
+    """A letter template: Dutch and translations, its placeholders and what to bring."""
+
+    slug: str
+    title: str  # the Dutch name staff see
+    step: str  # the step its QR code leads to
+    bring: tuple[str, ...]  # pictograms of what to bring
+    placeholders: tuple[Placeholder, ...]
+    source_hash: str
+    texts: dict[str, LetterText]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One thing to fill in on a form."""
+
+    name: str
+    type: str  # text | date | textarea | checkbox | signature
+
+
+@dataclass(frozen=True)
+class FormText:
+    """A form in one language: title, a label per field, the explanation above the fields."""
+
+    lang: str
+    title: str
+    labels: dict[str, str]
+    html: Markup
+    path: Path
+    review: str | None = None
+    translated_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Form(Translated[FormText]):
+    """A form to print blank, filled in, or as a PDF to fill in on a computer."""
+
+    slug: str
+    title: str
+    step: str
+    fields: tuple[FormField, ...]
+    source_hash: str
+    texts: dict[str, FormText]
+
+
+@dataclass(frozen=True)
+class Step(Translated[StepText]):
     """One step of the stappenplan with its texts in every language it has."""
 
     slug: str
@@ -73,29 +201,9 @@ class Step:
     texts: dict[str, StepText]
 
     @property
-    def source(self) -> StepText:
-        """Return the Dutch text, which is authoritative."""
-        return self.texts[SOURCE_LANGUAGE]
-
-    @property
     def dutch_title(self) -> str:
         """Return the Dutch name, the word the reader will hear at the municipality."""
         return self.source.title
-
-    def text(self, lang: str) -> StepText:
-        """Return the text in `lang`, or the Dutch text when it is not translated yet."""
-        return self.texts.get(lang) or self.source
-
-    def status(self, lang: str) -> str:
-        """Return source, missing, outdated, draft or reviewed for the text in `lang`."""
-        if lang == SOURCE_LANGUAGE:
-            return "source"
-        text = self.texts.get(lang)
-        if text is None:
-            return "missing"
-        if text.translated_from != self.source_hash:
-            return "outdated"
-        return text.review or "draft"
 
 
 @dataclass(frozen=True)
@@ -133,6 +241,8 @@ class Municipality:
     website: str
     hours: tuple[OpeningHours, ...]
     partners: tuple[Partner, ...]
+    signatory_name: str  # who signs letters
+    signatory_role: str
     path: Path
 
     def partners_for(self, step_slug: str) -> tuple[Partner, ...]:
@@ -147,6 +257,8 @@ class Content:
     steps: tuple[Step, ...]
     municipalities: dict[str, Municipality]
     pictograms: dict[str, dict[str, str]]  # name -> language -> text alternative
+    letters: dict[str, Letter]
+    forms: dict[str, Form]
     files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
     version: str = ""  # a hash of every file's bytes: changes whenever any text changes
 
@@ -165,6 +277,10 @@ class Content:
         previous = self.steps[index - 1] if index > 0 else None
         following = self.steps[index + 1] if index + 1 < len(self.steps) else None
         return previous, following
+
+    def translated(self) -> list[Step | Letter | Form]:
+        """Return everything that is written in Dutch and translated."""
+        return [*self.steps, *self.letters.values(), *self.forms.values()]
 
     def alternatives(self) -> list[tuple[Step, ...]]:
         """Return each group of steps that are choices ("or"), e.g. the three learning routes."""
@@ -233,16 +349,151 @@ def required_text(path: Path, meta: dict[str, Any], key: str) -> str:
     return str(value).strip()
 
 
+def translation_state(path: Path, meta: dict[str, Any], lang: str) -> tuple[str | None, str | None]:
+    """Return a translation's review state and the code of the Dutch text it was made from."""
+    if lang == SOURCE_LANGUAGE:
+        return None, None
+    review = str(meta.get("review", "draft"))
+    if review not in REVIEW_STATES:
+        raise ContentError(path, f"review must be {' or '.join(REVIEW_STATES)}, not {review!r}")
+    translated_from = str(meta["translated_from"]) if meta.get("translated_from") else None
+    return review, translated_from
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a settings file (meta.yml, a municipality) that must hold 'name: value' lines."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ContentError(path, f"cannot be read: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ContentError(path, "is not valid YAML", mark.line + 1 if mark else None) from error
+    if not isinstance(data, dict):
+        raise ContentError(path, "must be 'name: value' lines")
+    return data
+
+
+def language_files(folder: Path, languages: list[str]) -> dict[str, Path]:
+    """Return the Dutch file of a folder and each translation that exists, by language."""
+    source = folder / f"{SOURCE_LANGUAGE}.md"
+    if not source.is_file():
+        raise ContentError(source, "the Dutch text is missing")
+    found = {SOURCE_LANGUAGE: source}
+    for lang in languages:
+        if (folder / f"{lang}.md").is_file():
+            found[lang] = folder / f"{lang}.md"
+    return found
+
+
+def load_letter(
+    folder: Path, languages: list[str], steps: set[str], pictograms: set[str]
+) -> Letter:
+    """Read one letter template and check that every language uses the same placeholders."""
+    meta_path = folder / "meta.yml"
+    meta = read_yaml(meta_path)
+    placeholders = []
+    for row in meta.get("placeholders") or []:
+        name = required_text(meta_path, row, "name")
+        kind = str(row.get("type", "text"))
+        if kind not in PLACEHOLDER_TYPES:
+            raise ContentError(
+                meta_path,
+                f"placeholder {name!r}: type must be one of {', '.join(PLACEHOLDER_TYPES)}",
+            )
+        placeholders.append(Placeholder(name, str(row.get("label") or name), kind))
+    known = set(PERSON_FIELDS) | {p.name for p in placeholders}
+    step = required_text(meta_path, meta, "step")
+    if step not in steps:
+        raise ContentError(meta_path, f"step {step!r} is not a step of the plan")
+    bring = tuple(str(name) for name in meta.get("bring") or ())
+    for name in bring:
+        if name not in pictograms:
+            raise ContentError(meta_path, f"bring: pictogram {name!r} is not in static/pictograms/")
+    texts: dict[str, LetterText] = {}
+    source_hash = ""
+    for lang, path in language_files(folder, languages).items():
+        text_meta, body, _line = read_front_matter(path)
+        used = frozenset(PLACEHOLDER.findall(body))
+        unknown = sorted(used - known)
+        if unknown:
+            raise ContentError(
+                path, "unknown placeholder ((" + unknown[0] + ")): declare it in meta.yml"
+            )
+        if lang != SOURCE_LANGUAGE and used != texts[SOURCE_LANGUAGE].placeholders:
+            difference = sorted(used ^ texts[SOURCE_LANGUAGE].placeholders)
+            raise ContentError(
+                path,
+                f"uses other placeholders than the Dutch letter: (({')), (('.join(difference)}))",
+            )
+        subject = required_text(path, text_meta, "subject")
+        review, translated_from = translation_state(path, text_meta, lang)
+        texts[lang] = LetterText(
+            lang, subject, render_markdown(body), used, path, review, translated_from
+        )
+        if lang == SOURCE_LANGUAGE:
+            source_hash = text_hash(subject, "", body)
+    return Letter(
+        slug=folder.name,
+        title=required_text(meta_path, meta, "title"),
+        step=step,
+        bring=bring,
+        placeholders=tuple(placeholders),
+        source_hash=source_hash,
+        texts=texts,
+    )
+
+
+def load_form(folder: Path, languages: list[str], steps: set[str]) -> Form:
+    """Read one form and check that every language labels every field."""
+    meta_path = folder / "meta.yml"
+    meta = read_yaml(meta_path)
+    fields = []
+    for row in meta.get("fields") or []:
+        name = required_text(meta_path, row, "name")
+        kind = str(row.get("type", "text"))
+        if kind not in FORM_FIELD_TYPES:
+            raise ContentError(
+                meta_path, f"field {name!r}: type must be one of {', '.join(FORM_FIELD_TYPES)}"
+            )
+        fields.append(FormField(name, kind))
+    if not fields:
+        raise ContentError(meta_path, "a form needs fields")
+    step = required_text(meta_path, meta, "step")
+    if step not in steps:
+        raise ContentError(meta_path, f"step {step!r} is not a step of the plan")
+    texts: dict[str, FormText] = {}
+    source_hash = ""
+    for lang, path in language_files(folder, languages).items():
+        text_meta, body, _line = read_front_matter(path)
+        labels = text_meta.get("labels") or {}
+        missing = [f.name for f in fields if not str(labels.get(f.name) or "").strip()]
+        if missing:
+            raise ContentError(path, f"labels: no label for {', '.join(missing)}")
+        title = required_text(path, text_meta, "title")
+        review, translated_from = translation_state(path, text_meta, lang)
+        clean_labels = {f.name: str(labels[f.name]).strip() for f in fields}
+        texts[lang] = FormText(
+            lang, title, clean_labels, render_markdown(body), path, review, translated_from
+        )
+        if lang == SOURCE_LANGUAGE:
+            label_text = "\n".join(f"{k}: {v}" for k, v in clean_labels.items())
+            source_hash = text_hash(title, label_text, body)
+    return Form(
+        slug=folder.name,
+        title=required_text(meta_path, meta, "title"),
+        step=step,
+        fields=tuple(fields),
+        source_hash=source_hash,
+        texts=texts,
+    )
+
+
 def load_step_text(path: Path, lang: str) -> tuple[StepText, dict[str, Any], str]:
     """Read one language file of a step; return the text, its settings and raw body."""
     meta, body, body_line = read_front_matter(path)
     sections = split_sections(path, body, body_line)
-    review = translated_from = None
-    if lang != SOURCE_LANGUAGE:
-        review = str(meta.get("review", "draft"))
-        if review not in REVIEW_STATES:
-            raise ContentError(path, f"review must be {' or '.join(REVIEW_STATES)}, not {review!r}")
-        translated_from = str(meta["translated_from"]) if meta.get("translated_from") else None
+    review, translated_from = translation_state(path, meta, lang)
     text = StepText(
         lang=lang,
         title=required_text(path, meta, "title"),
@@ -324,13 +575,7 @@ def load_steps(plan_dir: Path, languages: list[str], pictograms: dict[str, Any])
 
 def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
     """Read one municipality profile."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ContentError(path, "is not valid YAML", mark.line + 1 if mark else None) from error
-    if not isinstance(data, dict):
-        raise ContentError(path, "must be 'name: value' lines")
+    data = read_yaml(path)
     address = data.get("address")
     if not isinstance(address, dict):
         raise ContentError(path, "address (street, postcode, city) is missing")
@@ -360,6 +605,9 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
         )
     if "example" not in data:
         raise ContentError(path, "say 'example: true' (invented contact data) or 'example: false'")
+    signatory = data.get("signatory")
+    if not isinstance(signatory, dict):
+        raise ContentError(path, "signatory (name and role of who signs the letters) is missing")
     return Municipality(
         slug=path.stem,
         name=required_text(path, data, "name"),
@@ -372,6 +620,8 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
         website=required_text(path, data, "website"),
         hours=tuple(hours),
         partners=tuple(partners),
+        signatory_name=required_text(path, signatory, "name"),
+        signatory_role=required_text(path, signatory, "role"),
         path=path,
     )
 
@@ -410,10 +660,22 @@ def load_content(content_dir: Path, static_dir: Path, languages: list[str]) -> C
         path.stem: load_municipality(path, slugs)
         for path in sorted((content_dir / "municipalities").glob("*.yml"))
     }
+    letters = {
+        folder.name: load_letter(folder, languages, slugs, set(pictograms))
+        for folder in sorted((content_dir / "letters").glob("*/"))
+        if folder.is_dir()
+    }
+    forms = {
+        folder.name: load_form(folder, languages, slugs)
+        for folder in sorted((content_dir / "forms").glob("*/"))
+        if folder.is_dir()
+    }
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
-    return Content(tuple(steps), municipalities, pictograms, files, digest.hexdigest()[:12])
+    return Content(
+        tuple(steps), municipalities, pictograms, letters, forms, files, digest.hexdigest()[:12]
+    )
 
 
 class ContentStore:

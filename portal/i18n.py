@@ -31,6 +31,13 @@ class LocaleInfo:
     native_name: str
     dir: str
     script: str
+    aliases: tuple[str, ...] = ()  # other names staff may write in a list: Tigrinisch, ...
+
+    @property
+    def names(self) -> set[str]:
+        """Return every way a list may name this language, in lower case."""
+        words = {self.tag, self.name, self.dutch_name, self.native_name, *self.aliases}
+        return {word.strip().lower() for word in words}
 
     @property
     def font(self) -> str:
@@ -72,6 +79,7 @@ def load_languages(path: Path) -> dict[str, LocaleInfo]:
             native_name=str(row["native_name"]),
             dir=str(row["direction"]),
             script=str(row["script"]),
+            aliases=tuple(str(alias) for alias in row.get("aliases") or ()),
         )
     return languages
 
@@ -96,6 +104,12 @@ def language_from_headers() -> str | None:
         return cookie
     wanted = [tag for tag, _quality in request.accept_languages]
     return negotiate_locale(wanted, list(supported), sep="-") if wanted else None
+
+
+def language_named(text: str) -> LocaleInfo | None:
+    """Find a language by its code or any of its names ('ar', 'Arabisch', 'Arabic', 'العربية')."""
+    wanted = " ".join(text.split()).lower()
+    return next((info for info in languages().values() if wanted in info.names), None)
 
 
 def choose_locale() -> str:

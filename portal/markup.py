@@ -55,3 +55,23 @@ def isolate(text: str, lang: str = "nl", direction: str = "ltr") -> Markup:
     return Markup('<span lang="{}" dir="{}">{}{}{}</span>').format(
         lang, direction, opening, escape(text), POP_DIRECTIONAL_ISOLATE
     )
+
+
+PLACEHOLDER_IN_HTML = re.compile(r"\(\(([a-z0-9_]+)\)\)")
+
+
+def fill_placeholders(html: Markup, values: dict[str, str], lang: str, direction: str) -> Markup:
+    """Put each ((name))'s value into a letter's HTML, escaped, in one pass.
+
+    The values are escaped text, never Markdown or HTML, and one pass means a value that
+    itself looks like ((achternaam)) stays as typed. In right-to-left text each value is
+    isolated, so a Dutch name, postcode or time keeps its own order.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        text = values.get(match.group(1), "")
+        if direction == "rtl":
+            return str(isolate(text))
+        return str(escape(text))
+
+    return Markup(PLACEHOLDER_IN_HTML.sub(value, str(html)))  # noqa: S704 - values escaped above

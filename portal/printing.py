@@ -108,12 +108,18 @@ class Printer:
         self.image_cache: dict[str, object] = {}
         self.code_version = code_version(Path(app.root_path))
 
-    def render(self, html: str) -> bytes:
-        """Turn our own HTML into PDF bytes; raise PrintError when anything fails to load."""
+    def render(self, html: str, *, fillable: bool = False) -> bytes:
+        """Turn our own HTML into PDF bytes; raise PrintError when anything fails to load.
+
+        With `fillable`, the form fields of the HTML become fields to fill in on a computer.
+        """
         document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=self.fetcher)
         try:
             pdf = document.write_pdf(
-                stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
+                stylesheets=[self.stylesheet],
+                font_config=self.font_config,
+                cache=self.image_cache,
+                pdf_forms=fillable,
             )
         except FatalURLFetchingError as error:
             # WeasyPrint's error is a BaseException: as a PrintError (an Exception) it reaches

@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, g, make_response, render_template
+from flask import Blueprint, Flask, abort, g, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
@@ -20,6 +21,9 @@ from werkzeug.wrappers import Response
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from . import letters
+from . import merge as merge_lists
+from .accounts import audit, login_manager
 from .content import Municipality, Step
 from .i18n import languages
 from .printing import pdf_response, printer, render_print_template
@@ -111,7 +115,9 @@ class PersonalPlanForm(FlaskForm):
         loaded = content()
         self.language.choices = [(code, info.native_name) for code, info in languages().items()]
         self.municipality.choices = [("", _l("(none)"))] + [
-            (slug, m.name) for slug, m in loaded.municipalities.items()
+            (slug, m.name)
+            for slug, m in loaded.municipalities.items()
+            if current_user.may_use(slug)
         ]
         routes = learning_routes()
         self.route.choices = [("", _l("Not chosen yet"))] + [
@@ -252,6 +258,162 @@ def personal_plan() -> Response:
         return pdf_response(pdf, "mijn-stappenplan.pdf", public=False)
     status = 422 if form.is_submitted() else 200
     return no_store(make_response(render_template("staff/personal_plan.html", form=form), status))
+
+
+@bp.before_request
+def staff_only() -> Response | None:
+    """Every staff page needs a logged-in staff member or admin."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.has_role("staff"):
+        abort(403)
+    return None
+
+
+@bp.after_request
+def never_cached(response: Response) -> Response:
+    """Staff pages show or print personal data: no browser or proxy may keep them."""
+    return no_store(response)
+
+
+@bp.route("/")
+def home() -> str:
+    """List what a staff member can print."""
+    return render_template("staff/home.html")
+
+
+class MunicipalityForm(FlaskForm):
+    """The letterhead to print on: one of the staff member's own municipalities."""
+
+    municipality = SelectField(_l("Municipality"))
+
+    def fill_choices(self) -> None:
+        """Offer only the municipalities this account works for."""
+        self.municipality.choices = [
+            (slug, m.name)
+            for slug, m in content().municipalities.items()
+            if current_user.may_use(slug)
+        ]
+
+
+def chosen_municipality(form: MunicipalityForm) -> Municipality:
+    """Return the letterhead asked for; another municipality's letterhead is refused."""
+    slug = form.municipality.data or ""
+    municipality = content().municipalities.get(slug)
+    if municipality is None or not current_user.may_use(slug):
+        abort(403)
+    return municipality
+
+
+@bp.route("/letters/<slug>/", methods=["GET", "POST"])
+def letter(slug: str) -> Response:
+    """Fill in one person's letter, look at it, then print it (Dutch plus their language)."""
+    template = letters.loaded_letter(slug) or abort(404)
+    form = MunicipalityForm()
+    form.fill_choices()
+    fields = letters.letter_fields(template)
+    values = {f.name: request.form.get(f.name, "") for f in fields}
+    errors: dict[str, str] = {}
+    preview: list[Markup] = []
+    if form.validate_on_submit():
+        municipality = chosen_municipality(form)
+        person, errors = letters.check_person(fields, values)
+        if person is not None:
+            if request.form.get("action") == "pdf":
+                pdf = printer().render(letters.letters_html(template, municipality, [person]))
+                audit("letter", slug, 1, municipality.slug)
+                return pdf_response(pdf, f"{slug}.pdf", public=False)
+            preview = letters.letter_pages(template, municipality, person)
+    elif form.is_submitted():
+        errors = {"municipality": str(_l("Choose a municipality."))}
+    status = 422 if errors else 200
+    page = render_template(
+        "staff/letter.html",
+        form=form,
+        template=template,
+        fields=fields,
+        values=values,
+        errors=errors,
+        preview=preview,
+    )
+    return make_response(page, status)
+
+
+@bp.route("/letters/<slug>/list", methods=["GET", "POST"])
+def merge(slug: str) -> Response:
+    """Print a letter for a whole list of people (CSV or XLSX), after checking every row."""
+    template = letters.loaded_letter(slug) or abort(404)
+    form = MunicipalityForm()
+    form.fill_choices()
+    fields = letters.letter_fields(template)
+    problems: list[merge_lists.Problem] = []
+    file_error = ""
+    if form.validate_on_submit():
+        municipality = chosen_municipality(form)
+        upload = request.files.get("list")
+        try:
+            if upload is None or not upload.filename:
+                raise merge_lists.ListError(_l("Choose the file with the list of people."))
+            data = upload.read(merge_lists.MAX_BYTES + 1)
+            table = merge_lists.read_table(upload.filename, data)
+            people, problems = merge_lists.check_list(fields, table)
+        except merge_lists.ListError as error:
+            file_error = str(error)
+        else:
+            if not problems:
+                pdf = letters.print_letters(template, municipality, people)
+                audit("letter-list", slug, len(people), municipality.slug)
+                return pdf_response(pdf, f"{slug}-{len(people)}.pdf", public=False)
+    status = 422 if (problems or file_error) else 200
+    page = render_template(
+        "staff/merge.html",
+        form=form,
+        template=template,
+        fields=fields,
+        problems=problems,
+        file_error=file_error,
+        max_rows=merge_lists.MAX_ROWS,
+    )
+    return make_response(page, status)
+
+
+FORM_MODES = ("blank", "filled", "fillable")
+
+
+@bp.route("/forms/<slug>/", methods=["GET", "POST"])
+def form(slug: str) -> Response:
+    """Print a form with labels in Dutch and the person's language: blank, filled or fillable."""
+    template = letters.loaded_form(slug) or abort(404)
+    choice = MunicipalityForm()
+    choice.fill_choices()
+    lang = request.form.get("language", "nl")
+    mode = request.form.get("mode", "blank")
+    values = {f.name: request.form.get(f.name, "") for f in template.fields}
+    errors: dict[str, str] = {}
+    if choice.validate_on_submit():
+        municipality = chosen_municipality(choice)
+        if lang not in languages():
+            errors["language"] = str(_l("This language is unknown."))
+        if mode not in FORM_MODES:
+            errors["mode"] = str(_l("Choose how to print the form."))
+        errors |= letters.check_form_values(template, values) if mode == "filled" else {}
+        if not errors:
+            html = letters.form_html(template, municipality, lang, mode, values)
+            pdf = printer().render(html, fillable=mode == "fillable")
+            audit(f"form-{mode}", slug, 1, municipality.slug)
+            return pdf_response(pdf, f"{slug}.pdf", public=False)
+    status = 422 if errors else 200
+    page = render_template(
+        "staff/form.html",
+        form=choice,
+        template=template,
+        lang=lang,
+        mode=mode,
+        values=values,
+        errors=errors,
+        modes=FORM_MODES,
+    )
+    return make_response(page, status)
 
 
 def init_app(app: Flask) -> None:

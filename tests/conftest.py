@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,13 +12,56 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from portal import create_app
-from portal.config import PROJECT_ROOT
+# Every app made by the tests keeps its secret key and database in a folder of its own.
+os.environ["PORTAL_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="wegwijs-test-instance-")
+
+from werkzeug.security import generate_password_hash  # noqa: E402
+
+from portal import create_app  # noqa: E402 - after the instance folder is chosen
+from portal.accounts import User, db  # noqa: E402
+from portal.config import PROJECT_ROOT  # noqa: E402
 
 CONTENT = PROJECT_ROOT / "content"
 STATIC = PROJECT_ROOT / "static"
 LANGUAGES = ["nl", "en", "ar", "ti"]
 STEP_SLUGS = [p.name[3:] for p in sorted((CONTENT / "plan").iterdir()) if p.is_dir()]
+
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account
+STAFF_EMAIL = "medewerker@tilburg.example"
+EXAMPLE_MUNICIPALITIES = ("tilburg", "oisterwijk", "goirle")
+
+
+def ensure_account(
+    app: Flask,
+    email: str = STAFF_EMAIL,
+    role: str = "staff",
+    municipalities: tuple[str, ...] = EXAMPLE_MUNICIPALITIES,
+) -> int:
+    """Create an account (once) in the app's database and return its id."""
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is None:
+            user = User(
+                email=email,
+                password_hash=generate_password_hash(PASSWORD),
+                role=role,
+                municipality_slugs=" ".join(municipalities),
+            )
+            db.session.add(user)
+            db.session.commit()
+        return int(user.id)
+
+
+class StaffClient(FlaskClient):
+    """A test client that is logged in as a staff member of every example municipality."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        user_id = ensure_account(self.application)
+        with self.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
 
 
 @pytest.fixture

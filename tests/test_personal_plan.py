@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 from portal import create_app
 from portal.content import Content, Step
 from portal.printing import PdfCache
-from tests.conftest import LANGUAGES, PROJECT_ROOT
+from tests.conftest import LANGUAGES, PROJECT_ROOT, StaffClient
 from tests.pdf_tools import as_extracted, fonts, has_phrase, normalise, page_count, pages_text
 
 FORM = "/staff/personal-plan/"
@@ -62,7 +62,9 @@ def shown_text(lang: str, msgid: str) -> str:
 @pytest.fixture(scope="module")
 def staff_app() -> Flask:
     """Return an app without CSRF checks, so a test can post the form directly."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    app.test_client_class = StaffClient
+    return app
 
 
 def content_of(app: Flask) -> Content:
@@ -198,12 +200,14 @@ def test_the_form_is_shown_and_never_stored(staff_app: Flask) -> None:
 
 def test_a_post_without_the_csrf_token_is_refused(app: Flask) -> None:
     # The default app checks CSRF: a page elsewhere cannot make a browser post this form.
+    app.test_client_class = StaffClient
     response = app.test_client().post(FORM, data=person(app, "en"))
     assert response.status_code == 400
     assert not response.data.startswith(b"%PDF")
 
 
 def test_a_post_with_the_forms_csrf_token_is_printed(app: Flask) -> None:
+    app.test_client_class = StaffClient
     client = app.test_client()
     page = FormPage(client.get(FORM).get_data(as_text=True))
     token = page.inputs["csrf_token"]["value"]
@@ -312,6 +316,7 @@ def test_the_plan_says_you_are_here_in_each_language(plans: PersonalPlans, lang:
 
 def test_nothing_typed_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    app.test_client_class = StaffClient
     stored: list[str] = []
     real_put = PdfCache.put
 

@@ -14,7 +14,7 @@ from flask import Flask
 from PIL import Image
 
 from portal import create_app
-from tests.conftest import LANGUAGES, PROJECT_ROOT
+from tests.conftest import LANGUAGES, PROJECT_ROOT, StaffClient
 
 RENDERS = PROJECT_ROOT / "screenshots" / "prints"
 PERSON = {
@@ -34,7 +34,9 @@ PERSON = {
 
 @pytest.fixture(scope="module")
 def print_app() -> Flask:
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    app.test_client_class = StaffClient
+    return app
 
 
 def first_page_png(pdf: bytes, target: Path) -> Image.Image:

@@ -11,7 +11,22 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 from portal.markup import isolate
-from tests.conftest import LANGUAGES, PROJECT_ROOT, STEP_SLUGS
+from tests.conftest import LANGUAGES, PROJECT_ROOT, STEP_SLUGS, StaffClient
+
+PERSON = {
+    "voornaam": "Ali",
+    "achternaam": "Berg",
+    "straat": "Kerkstraat",
+    "huisnummer": "1",
+    "postcode": "5038 AA",
+    "plaats": "Tilburg",
+    "afspraak": "Brede intake",
+    "datum": "3-12-2026",
+    "tijd": "9:30",
+    "locatie": "Stadhuis",
+    "contactpersoon": "Mevrouw de Vries",
+    "telefoon": "013 123 4567",
+}
 
 
 def text(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -204,17 +219,24 @@ def test_every_template_is_rendered_by_some_page(app: Flask, client: FlaskClient
         rendered.add(template.name)
 
     template_rendered.connect(record, app)
-    for url in [
-        *PUBLIC_PAGES,
-        "/en/plan/",
-        "/xx/",
-        "/ar/plan-bilingual.pdf",
-        "/staff/personal-plan/",
-    ]:
+    for url in [*PUBLIC_PAGES, "/en/plan/", "/xx/", "/ar/plan-bilingual.pdf", "/staff/login"]:
         client.get(url)
     app.config["WTF_CSRF_ENABLED"] = False
+    for _attempt in range(11):  # the eleventh login attempt in a minute meets the rate limit
+        client.post("/staff/login", data={"email": "x@example.org", "password": "wrong"})
+    app.test_client_class = StaffClient
+    staff = app.test_client()
+    for url in ["/staff/", "/staff/personal-plan/", "/staff/forms/voorbereiding-intake/"]:
+        assert staff.get(url).status_code == 200, url
+    staff.get("/staff/letters/uitnodiging-pip/list")
     form = {"name": "A", "language": "ti", "municipality": "", "route": "", "current_step": "pip"}
-    assert client.post("/staff/personal-plan/", data=form).mimetype == "application/pdf"
+    assert staff.post("/staff/personal-plan/", data=form).mimetype == "application/pdf"
+    letter = {"municipality": "tilburg", "action": "preview", **PERSON, "taal": "ti"}
+    assert staff.post("/staff/letters/herinnering-afspraak/", data=letter).status_code == 200
+    letter["action"] = "pdf"
+    assert staff.post("/staff/letters/herinnering-afspraak/", data=letter).data.startswith(b"%PDF")
+    form = {"municipality": "tilburg", "language": "ar", "mode": "blank"}
+    assert staff.post("/staff/forms/voorbereiding-intake/", data=form).data.startswith(b"%PDF")
     templates = PROJECT_ROOT / "portal" / "templates"
     pages = {
         p.relative_to(templates).as_posix()

@@ -1,0 +1,150 @@
+"""Mail merge: read a list of people (CSV as Excel writes it, or XLSX) and check every row.
+
+Every problem is named by row and column before anything is printed. The file is read in
+memory only; nothing of it is written to disk or logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+from flask_babel import lazy_gettext as _l
+
+from .letters import Field, Person, check_person
+
+MAX_ROWS = 1000
+MAX_BYTES = 5 * 1024 * 1024
+CSV_DELIMITERS = ";,\t"
+
+
+class ListError(ValueError):
+    """The file as a whole cannot be used (too big, not a table, no header)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the list: where (spreadsheet row and column) and what."""
+
+    row: int
+    column: str
+    message: str
+
+
+def column_key(name: str) -> str:
+    """Match column names ignoring case, spaces, '_' and '-': 'Post code' == 'postcode'."""
+    return "".join(char for char in name.lower() if char not in " _-\t")
+
+
+def decode_csv(data: bytes) -> str:
+    """Decode CSV as Excel saves it: UTF-8 with or without BOM, UTF-16, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    """Read CSV rows; the delimiter (; , or tab) is found from the header line."""
+    text = decode_csv(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def cell_text(value: object) -> str:
+    """Write a spreadsheet cell as the text staff see: dates as 3-12-2026, 9:30 for times."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return f"{value.day}-{value.month}-{value.year}"
+        return f"{value.day}-{value.month}-{value.year} {value.hour}:{value.minute:02d}"
+    if isinstance(value, dt.date):
+        return f"{value.day}-{value.month}-{value.year}"
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> list[list[str]]:
+    """Read the first sheet of an XLSX file; formulas give their saved value, never run."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ListError(_l("This is not an Excel file that can be read.")) from error
+    sheet = book.worksheets[0]
+    rows = [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """Read an uploaded list by its file type; refuse what is too big or not a table."""
+    if len(data) > MAX_BYTES:
+        raise ListError(_l("The file is larger than 5 MB. Split the list into smaller files."))
+    if not data.strip():
+        raise ListError(_l("The file is empty."))
+    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+        return read_xlsx(data)
+    if filename.lower().endswith((".csv", ".txt")):
+        return read_csv(data)
+    raise ListError(_l("Upload a CSV file or an Excel file (.xlsx)."))
+
+
+def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person], list[Problem]]:
+    """Check every row of a list; return the people in row order, or every problem found."""
+    rows = [
+        (number, row) for number, row in enumerate(table, start=1) if any(c.strip() for c in row)
+    ]
+    if not rows:
+        raise ListError(_l("The file is empty."))
+    header_number, header = rows[0]
+    columns = {column_key(name): index for index, name in enumerate(header) if name.strip()}
+    people: list[Person] = []
+    problems: list[Problem] = []
+    missing = [field for field in fields if column_key(field.name) not in columns]
+    for field in missing:
+        if field.name != "tussenvoegsel":  # the one field that may be left out
+            problems.append(Problem(header_number, field.name, str(_l("This column is missing."))))
+    data_rows = rows[1:]
+    if len(data_rows) > MAX_ROWS:
+        raise ListError(
+            _l(
+                "The list has %(count)s people. At most 1,000 fit in one print.",
+                count=len(data_rows),
+            )
+        )
+    if not data_rows:
+        problems.append(Problem(header_number, "", str(_l("The list has no people in it."))))
+    if problems:
+        return [], problems
+    for number, row in data_rows:
+        raw = {
+            field.name: row[columns[column_key(field.name)]]
+            if column_key(field.name) in columns and columns[column_key(field.name)] < len(row)
+            else ""
+            for field in fields
+        }
+        person, errors = check_person(fields, raw)
+        for name, message in errors.items():
+            problems.append(
+                Problem(
+                    number,
+                    header[columns[column_key(name)]].strip()
+                    if column_key(name) in columns
+                    else name,
+                    message,
+                )
+            )
+        if person is not None:
+            people.append(person)
+    return (people if not problems else []), problems

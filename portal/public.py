@@ -264,6 +264,7 @@ def init_app(app: Flask) -> None:
     """Register the public pages and the friendly error pages."""
     app.url_map.converters["lang"] = LanguageCodeConverter
     app.register_blueprint(bp)
+    app.register_error_handler(403, error_page)
     app.register_error_handler(404, error_page)
     app.register_error_handler(405, error_page)
     app.register_error_handler(500, error_page)

@@ -2,38 +2,71 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .checks import check_all, status_rows
 from .content import (
     SOURCE_LANGUAGE,
+    Content,
     ContentError,
+    ContentStore,
     load_content,
     write_atomically,
 )
 from .i18n import languages
 
+STATES = ("missing", "outdated", "draft", "reviewed")
 content_cli = AppGroup("content", help="Check and maintain the texts in content/.")
 
 
 @content_cli.command("check")
 def check() -> None:
-    """Load all content as the portal does; name the broken file and exit 1 on an error."""
-    try:
-        loaded = load_content(
-            Path(current_app.config["CONTENT_DIR"]),
-            Path(current_app.config["STATIC_DIR"]),
-            list(languages()),
-        )
-    except ContentError as error:
-        click.echo(f"error: {error}", err=True)
+    """Check every content file and catalog; name each problem; exit 1 if there are errors."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    findings = check_all(app, list(languages()))
+    for finding in findings:
+        click.echo(str(finding), err=finding.error)
+    errors = sum(finding.error for finding in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{errors} errors, {warnings} warnings")
+    if errors:
         sys.exit(1)
-    click.echo(f"ok: {len(loaded.steps)} steps, {len(loaded.municipalities)} municipalities")
+
+
+@content_cli.command("status")
+@click.option("--lang", "only", multiple=True, help="only this language (repeat for more)")
+@click.option("--json", "as_json", is_flag=True, help="print JSON for other tools")
+def status(only: tuple[str, ...], as_json: bool) -> None:
+    """Show every text by language: missing, outdated, draft or reviewed."""
+    wanted = [code for code in languages() if not only or code in only]
+    unknown = sorted(set(only) - set(languages()))
+    if unknown:
+        raise click.UsageError(f"unknown language: {', '.join(unknown)}")
+    rows = status_rows(current_store_content(), wanted)
+    if as_json:
+        click.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1))
+        return
+    width = max(len(f"{row.kind} {row.slug}") for row in rows)
+    for row in rows:
+        click.echo(
+            f"{row.kind + ' ' + row.slug:<{width}}  {row.lang:<4} {row.status:<9} {row.path}"
+        )
+    counts = {state: sum(row.status == state for row in rows) for state in STATES}
+    click.echo(", ".join(f"{count} {state}" for state, count in counts.items()))
+
+
+def current_store_content() -> Content:
+    """Return the content as the running portal has it."""
+    store: ContentStore = current_app.extensions["wegwijs_content"]
+    return store.get()
 
 
 def source_hash_for(translation: Path) -> str:

@@ -7,9 +7,10 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import yaml
 from markupsafe import Markup
@@ -74,8 +75,15 @@ class ContentError(ValueError):
 class Translated(Generic[TextT]):
     """Something written in Dutch and translated: a step, a letter or a form."""
 
+    kind: ClassVar[str]  # step | letter | form: where an editor finds it
+    slug: str
     texts: dict[str, TextT]
     source_hash: str
+
+    @property
+    def name(self) -> str:
+        """Return the Dutch name an editor knows it by."""
+        return str(getattr(self, "title", None) or getattr(self.source, "title", self.slug))
 
     @property
     def source(self) -> TextT:
@@ -145,6 +153,7 @@ class LetterText:
 class Letter(Translated[LetterText]):
     """A letter template: Dutch and translations, its placeholders and what to bring."""
 
+    kind: ClassVar[str] = "letter"
     slug: str
     title: str  # the Dutch name staff see
     step: str  # the step its QR code leads to
@@ -179,6 +188,7 @@ class FormText:
 class Form(Translated[FormText]):
     """A form to print blank, filled in, or as a PDF to fill in on a computer."""
 
+    kind: ClassVar[str] = "form"
     slug: str
     title: str
     step: str
@@ -191,6 +201,7 @@ class Form(Translated[FormText]):
 class Step(Translated[StepText]):
     """One step of the stappenplan with its texts in every language it has."""
 
+    kind: ClassVar[str] = "step"
     slug: str
     order: int  # position in the plan, 1-based
     number: int  # the number shown: steps joined by "and"/"or" share one
@@ -506,71 +517,103 @@ def load_step_text(path: Path, lang: str) -> tuple[StepText, dict[str, Any], str
     return text, meta, body
 
 
-def load_steps(plan_dir: Path, languages: list[str], pictograms: dict[str, Any]) -> list[Step]:
+def load_step(
+    folder: Path, languages: list[str], pictograms: dict[str, Any], before: list[Step]
+) -> Step:
+    """Read one step folder; `before` are the steps already read, for numbering."""
+    match = STEP_FOLDER.match(folder.name)
+    if not match:
+        raise ContentError(folder, "a step folder is named NN-slug, e.g. 04-brede-intake")
+    source_path = folder / f"{SOURCE_LANGUAGE}.md"
+    if not source_path.is_file():
+        raise ContentError(source_path, "the Dutch text of this step is missing")
+    source, meta, body = load_step_text(source_path, SOURCE_LANGUAGE)
+    if len(source.sections) != SECTION_COUNT:
+        raise ContentError(
+            source_path,
+            f"a step has {SECTION_COUNT} parts with a '## ' heading each "
+            "(what happens, what you do, who helps, how long); "
+            f"this file has {len(source.sections)}",
+        )
+    joins = meta.get("joins")
+    if joins is not None and joins not in JOINS:
+        raise ContentError(source_path, f"joins must be 'and' or 'or', not {joins!r}")
+    if joins and not before:
+        raise ContentError(source_path, "the first step cannot join a step before it")
+    pictogram = required_text(source_path, meta, "pictogram")
+    if pictogram not in pictograms:
+        raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
+    verify = meta.get("verify") or []
+    if not isinstance(verify, list):
+        raise ContentError(source_path, "verify must be a list of facts to check")
+    texts = {SOURCE_LANGUAGE: source}
+    for lang, path in language_files(folder, languages).items():
+        if lang == SOURCE_LANGUAGE:
+            continue
+        text, _meta, _body = load_step_text(path, lang)
+        if len(text.sections) != len(source.sections):
+            raise ContentError(
+                path,
+                f"has {len(text.sections)} parts with a '## ' heading; "
+                f"the Dutch text has {len(source.sections)}",
+            )
+        texts[lang] = text
+    number = (before[-1].number if before else 0) + (0 if joins else 1)
+    return Step(
+        slug=match["slug"],
+        order=len(before) + 1,
+        number=number,
+        joins=joins,
+        pictogram=pictogram,
+        verify=tuple(str(v) for v in verify),
+        source_hash=text_hash(source.title, source.summary, body),
+        texts=texts,
+    )
+
+
+def load_steps(
+    plan_dir: Path,
+    languages: list[str],
+    pictograms: dict[str, Any],
+    problems: list[ContentError] | None = None,
+) -> list[Step]:
     """Read every step folder of the plan, in the order of their numbers."""
     steps: list[Step] = []
-    number = 0
     folders = sorted(p for p in plan_dir.iterdir() if p.is_dir()) if plan_dir.is_dir() else []
     if not folders:
         raise ContentError(plan_dir, "has no step folders")
     for folder in folders:
-        match = STEP_FOLDER.match(folder.name)
-        if not match:
-            raise ContentError(folder, "a step folder is named NN-slug, e.g. 04-brede-intake")
-        source_path = folder / f"{SOURCE_LANGUAGE}.md"
-        if not source_path.is_file():
-            raise ContentError(source_path, "the Dutch text of this step is missing")
-        source, meta, body = load_step_text(source_path, SOURCE_LANGUAGE)
-        if len(source.sections) != SECTION_COUNT:
-            raise ContentError(
-                source_path,
-                f"a step has {SECTION_COUNT} parts with a '## ' heading each "
-                "(what happens, what you do, who helps, how long); "
-                f"this file has {len(source.sections)}",
-            )
-        joins = meta.get("joins")
-        if joins is not None and joins not in JOINS:
-            raise ContentError(source_path, f"joins must be 'and' or 'or', not {joins!r}")
-        if joins and not steps:
-            raise ContentError(source_path, "the first step cannot join a step before it")
-        pictogram = required_text(source_path, meta, "pictogram")
-        if pictogram not in pictograms:
-            raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
-        verify = meta.get("verify") or []
-        if not isinstance(verify, list):
-            raise ContentError(source_path, "verify must be a list of facts to check")
-        texts = {SOURCE_LANGUAGE: source}
-        for lang in languages:
-            path = folder / f"{lang}.md"
-            if lang == SOURCE_LANGUAGE or not path.is_file():
-                continue
-            text, _meta, _body = load_step_text(path, lang)
-            if len(text.sections) != len(source.sections):
-                raise ContentError(
-                    path,
-                    f"has {len(text.sections)} parts with a '## ' heading; "
-                    f"the Dutch text has {len(source.sections)}",
-                )
-            texts[lang] = text
-        if not joins:
-            number += 1
-        steps.append(
-            Step(
-                slug=match["slug"],
-                order=len(steps) + 1,
-                number=number,
-                joins=joins,
-                pictogram=pictogram,
-                verify=tuple(str(v) for v in verify),
-                source_hash=text_hash(source.title, source.summary, body),
-                texts=texts,
-            )
-        )
+        step = attempt(problems, load_step, folder, languages, pictograms, steps)
+        if step is not None:
+            steps.append(step)
     slugs = [s.slug for s in steps]
-    for slug in slugs:
+    for slug in sorted(set(slugs)):
         if slugs.count(slug) > 1:
-            raise ContentError(plan_dir, f"two steps have the web address {slug!r}")
+            attempt(
+                problems, fail, ContentError(plan_dir, f"two steps have the web address {slug!r}")
+            )
     return steps
+
+
+def fail(error: ContentError) -> None:
+    """Raise an error found outside a loader, so `attempt` can collect it."""
+    raise error
+
+
+ResultT = TypeVar("ResultT")
+
+
+def attempt(
+    problems: list[ContentError] | None, load: Callable[..., ResultT], *args: Any
+) -> ResultT | None:
+    """Run one loader. Collecting (a list given): note its error and go on. Else: raise."""
+    if problems is None:
+        return load(*args)
+    try:
+        return load(*args)
+    except ContentError as error:
+        problems.append(error)
+        return None
 
 
 def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
@@ -650,25 +693,35 @@ def watched_files(content_dir: Path, static_dir: Path) -> dict[Path, float]:
     return {p: p.stat().st_mtime for p in paths if p.is_file()}
 
 
-def load_content(content_dir: Path, static_dir: Path, languages: list[str]) -> Content:
-    """Read and check all content; raise ContentError naming the first broken file."""
+def load_content(
+    content_dir: Path,
+    static_dir: Path,
+    languages: list[str],
+    problems: list[ContentError] | None = None,
+) -> Content:
+    """Read and check all content; raise ContentError naming the first broken file.
+
+    With a `problems` list, every broken file is noted there and the rest is still read
+    (for `flask content check`, which names them all).
+    """
     files = watched_files(content_dir, static_dir)
     pictograms = load_pictograms(static_dir / "pictograms" / "pictograms.yml")
-    steps = load_steps(content_dir / "plan", languages, pictograms)
+    steps = load_steps(content_dir / "plan", languages, pictograms, problems)
     slugs = {s.slug for s in steps}
     municipalities = {
-        path.stem: load_municipality(path, slugs)
+        path.stem: place
         for path in sorted((content_dir / "municipalities").glob("*.yml"))
+        if (place := attempt(problems, load_municipality, path, slugs)) is not None
     }
     letters = {
-        folder.name: load_letter(folder, languages, slugs, set(pictograms))
+        folder.name: letter
         for folder in sorted((content_dir / "letters").glob("*/"))
-        if folder.is_dir()
+        if (letter := attempt(problems, load_letter, folder, languages, slugs, set(pictograms)))
     }
     forms = {
-        folder.name: load_form(folder, languages, slugs)
+        folder.name: form
         for folder in sorted((content_dir / "forms").glob("*/"))
-        if folder.is_dir()
+        if (form := attempt(problems, load_form, folder, languages, slugs))
     }
     digest = hashlib.sha256()
     for path in sorted(files):

@@ -1,0 +1,177 @@
+"""What `flask content check` and `status` (and the editor pages) report about the content."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from .content import SOURCE_LANGUAGE, Content, ContentError, Form, Letter, Step, load_content
+
+# Simplified Dutch (B1): short sentences and few long words. Editors see these numbers.
+MAX_SENTENCE_WORDS = 12.0  # average words per sentence
+LONG_WORD_LETTERS = 13  # a word of 13 letters or more counts as long ("inburgeringstermijn")
+MAX_LONG_WORD_SHARE = 0.10  # at most 1 word in 10 long
+MAX_LONGEST_SENTENCE = 20  # words: one sentence longer than this is hard for every reader
+MARKDOWN_LINK = re.compile(r"\]\((/[^)\s]*)\)")
+WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+SENTENCE_END = re.compile(r"[.!?:]+(?:\s|$)|\n\s*(?:[-*]|\d+\.)\s|\n\s*\n|\n#+ ")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing `content check` reports: an error (must fix) or a warning (should look at)."""
+
+    path: Path
+    line: int | None
+    message: str
+    error: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{'error' if self.error else 'warning'}: {where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Readability:
+    """How easy a Dutch text is to read: sentence length and share of long words."""
+
+    sentences: int
+    words: int
+    long_words: int
+    longest: str  # the longest sentence, to show the editor where to start
+
+    @property
+    def words_per_sentence(self) -> float:
+        """Return the average number of words in a sentence."""
+        return self.words / self.sentences if self.sentences else 0.0
+
+    @property
+    def long_word_share(self) -> float:
+        """Return the share of words with 13 letters or more."""
+        return self.long_words / self.words if self.words else 0.0
+
+    def problems(self) -> list[str]:
+        """Return what is above the thresholds, in words an editor understands."""
+        found = []
+        if self.words_per_sentence > MAX_SENTENCE_WORDS:
+            found.append(
+                f"sentences have {self.words_per_sentence:.1f} words on average "
+                f"(aim for at most {MAX_SENTENCE_WORDS:.0f}): split long sentences"
+            )
+        if self.long_word_share > MAX_LONG_WORD_SHARE:
+            found.append(
+                f"{self.long_word_share:.0%} of the words are long (13 letters or more; "
+                f"aim for at most {MAX_LONG_WORD_SHARE:.0%}): use shorter everyday words"
+            )
+        longest_words = len(WORD.findall(self.longest))
+        if longest_words > MAX_LONGEST_SENTENCE:
+            found.append(
+                f"a sentence has {longest_words} words (at most {MAX_LONGEST_SENTENCE}): "
+                f"\"{' '.join(self.longest.split())[:80]}...\""
+            )
+        return found
+
+
+def readability(markdown_text: str) -> Readability:
+    """Measure a Dutch Markdown text; placeholders, list marks and headings are not words."""
+    text = re.sub(r"\(\([a-z0-9_]+\)\)", "X", markdown_text)
+    text = re.sub(r"[*_`>]", " ", text)
+    pieces = [p for p in SENTENCE_END.split(text) if WORD.search(p)]
+    words = WORD.findall(text)
+    long_words = [w for w in words if len(w) >= LONG_WORD_LETTERS]
+    longest = max(pieces, key=lambda piece: len(WORD.findall(piece)), default="")
+    return Readability(len(pieces), len(words), len(long_words), longest.strip())
+
+
+def source_body(item: Step | Letter | Form) -> str:
+    """Return the Dutch Markdown of a step, letter or form, without its settings."""
+    text = item.source.path.read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1] if "\n---\n" in text else text
+
+
+def catalog_findings(catalogs: Path, languages: list[str]) -> list[Finding]:
+    """Name every interface string that a catalog lacks or has marked fuzzy."""
+    findings = []
+    for lang in languages:
+        path = catalogs / lang / "LC_MESSAGES" / "messages.po"
+        if not path.is_file():
+            findings.append(Finding(path, None, "there is no catalog for this language"))
+            continue
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=lang)
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            label = message.id if isinstance(message.id, str) else message.id[0]
+            if not all(strings):
+                findings.append(Finding(path, message.lineno, f"not translated: {label!r}"))
+            elif message.fuzzy:
+                findings.append(Finding(path, message.lineno, f"marked fuzzy (unsure): {label!r}"))
+    return findings
+
+
+def link_findings(app: Flask, content: Content) -> list[Finding]:
+    """Name every link inside the portal that leads nowhere."""
+    adapter = app.url_map.bind("localhost")
+    findings = []
+    for item in content.translated():
+        for text in item.texts.values():
+            for number, line in enumerate(text.path.read_text(encoding="utf-8").split("\n"), 1):
+                for target in MARKDOWN_LINK.findall(line):
+                    try:
+                        adapter.match(target.split("#")[0].split("?")[0])
+                    except HTTPException:
+                        findings.append(
+                            Finding(text.path, number, f"the link {target} leads nowhere")
+                        )
+    return findings
+
+
+def check_all(app: Flask, languages: list[str]) -> list[Finding]:
+    """Check everything an editor owns; errors first, then warnings about readability."""
+    problems: list[ContentError] = []
+    content_dir = Path(app.config["CONTENT_DIR"])
+    try:
+        content = load_content(content_dir, Path(app.config["STATIC_DIR"]), languages, problems)
+    except ContentError as error:  # a problem that stops everything (no plan, no pictograms)
+        return [Finding(error.path, error.line, str(error).split(": ", 1)[-1])]
+    findings = [Finding(e.path, e.line, str(e).split(": ", 1)[-1]) for e in problems]
+    findings += catalog_findings(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), languages)
+    findings += link_findings(app, content)
+    for item in content.translated():
+        for problem in readability(source_body(item)).problems():
+            findings.append(Finding(item.source.path, None, problem, error=False))
+    return findings
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """The state of one text in one language."""
+
+    kind: str  # step | letter | form
+    slug: str
+    title: str  # the Dutch title
+    lang: str
+    status: str  # source | missing | outdated | draft | reviewed
+    path: str
+
+
+def status_rows(content: Content, languages: list[str]) -> list[StatusRow]:
+    """Return the state of every text in every language (Dutch is the source)."""
+    rows = []
+    for item in content.translated():
+        for lang in languages:
+            if lang == SOURCE_LANGUAGE:
+                continue
+            text = item.texts.get(lang)
+            path = text.path if text else item.source.path.with_name(f"{lang}.md")
+            rows.append(
+                StatusRow(item.kind, item.slug, item.name, lang, item.status(lang), str(path))
+            )
+    return rows

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import StrictUndefined
 
-from . import accounts, assets, cli, http, i18n, printing, public, staff
+from . import accounts, assets, cli, editor, http, i18n, printing, public, staff
 from .content import ContentStore
 from .markup import isolate
 
@@ -36,5 +36,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     public.init_app(app)
     accounts.init_app(app)
     staff.init_app(app)
+    editor.init_app(app)
     cli.init_app(app)
     return app

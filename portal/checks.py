@@ -72,7 +72,7 @@ class Readability:
         if longest_words > MAX_LONGEST_SENTENCE:
             found.append(
                 f"a sentence has {longest_words} words (at most {MAX_LONGEST_SENTENCE}): "
-                f"\"{' '.join(self.longest.split())[:80]}...\""
+                f'"{" ".join(self.longest.split())[:80]}..."'
             )
         return found
 

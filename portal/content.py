@@ -306,6 +306,18 @@ class Content:
         return alts.get(lang) or alts.get(SOURCE_LANGUAGE, "")
 
 
+def source_hash_of(kind: str, path: Path, text: str) -> str:
+    """Return the code of a Dutch text as a translation records it, from the file's text."""
+    meta, body, _line = split_front_matter(path, text)
+    if kind == "letter":
+        return text_hash(str(meta.get("subject", "")), "", body)
+    if kind == "form":
+        labels = meta.get("labels") or {}
+        label_text = "\n".join(f"{k}: {str(v).strip()}" for k, v in labels.items())
+        return text_hash(str(meta.get("title", "")), label_text, body)
+    return text_hash(str(meta.get("title", "")), str(meta.get("summary", "")), body)
+
+
 def text_hash(title: str, summary: str, body: str) -> str:
     """Return the short code of a Dutch text that a translation records as `translated_from`."""
     normalised = "\n".join(part.strip() for part in (title, summary, body))
@@ -320,6 +332,11 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], str, int]:
         raise ContentError(path, "is not UTF-8 text; save it as UTF-8") from error
     except OSError as error:
         raise ContentError(path, f"cannot be read: {error.strerror}") from error
+    return split_front_matter(path, text)
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
+    """Split the text of a content file (named by `path` in errors) into settings and body."""
     text = text.replace("\r\n", "\n").removeprefix("\ufeff")
     if not text.startswith("---\n"):
         raise ContentError(path, "must start with a line '---' and the settings", 1)
@@ -443,7 +460,7 @@ def load_letter(
             lang, subject, render_markdown(body), used, path, review, translated_from
         )
         if lang == SOURCE_LANGUAGE:
-            source_hash = text_hash(subject, "", body)
+            source_hash = source_hash_of("letter", path, path.read_text(encoding="utf-8"))
     return Letter(
         slug=folder.name,
         title=required_text(meta_path, meta, "title"),
@@ -488,8 +505,7 @@ def load_form(folder: Path, languages: list[str], steps: set[str]) -> Form:
             lang, title, clean_labels, render_markdown(body), path, review, translated_from
         )
         if lang == SOURCE_LANGUAGE:
-            label_text = "\n".join(f"{k}: {v}" for k, v in clean_labels.items())
-            source_hash = text_hash(title, label_text, body)
+            source_hash = source_hash_of("form", path, path.read_text(encoding="utf-8"))
     return Form(
         slug=folder.name,
         title=required_text(meta_path, meta, "title"),
@@ -566,7 +582,7 @@ def load_step(
         joins=joins,
         pictogram=pictogram,
         verify=tuple(str(v) for v in verify),
-        source_hash=text_hash(source.title, source.summary, body),
+        source_hash=source_hash_of("step", source_path, source_path.read_text(encoding="utf-8")),
         texts=texts,
     )
 
@@ -755,6 +771,12 @@ class ContentStore:
             finally:
                 self._lock.release()
         return self._content
+
+    def reload_now(self) -> None:
+        """Read the content again at once (after an editor saved a file)."""
+        with self._lock:
+            self._checked = time.monotonic()
+            self._reload()
 
     def _reload(self) -> None:
         try:

@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["wegwijs_content"] = ContentStore(
         Path(app.config["CONTENT_DIR"]),
         Path(app.config["STATIC_DIR"]),
-        list(i18n.languages_of(app)),
+        lambda: list(i18n.reload_languages(app)),
         app.config["CONTENT_RELOAD_INTERVAL"],
     )
     assets.init_app(app)

@@ -154,16 +154,16 @@ def login() -> Response | str:
         user = find_user(form.email.data.strip())
         if user is not None and check_password_hash(user.password_hash, form.password.data):
             login_user(user)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), user))
         flash(_("The e-mail address or the password is not right."), "error")
     return render_template("staff/login.html", form=form)
 
 
-def safe_next(target: str | None) -> str:
+def safe_next(target: str | None, user: User) -> str:
     """Return where to go after login: only a path on this site, never another site."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("staff.home")
+    return url_for("staff.home" if user.has_role("staff") else "editor.status")
 
 
 @bp.route("/logout", methods=["POST"])

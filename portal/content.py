@@ -750,15 +750,22 @@ def load_content(
 class ContentStore:
     """Hold the loaded content and reload it when a file changes, keeping the last good one."""
 
-    def __init__(self, content_dir: Path, static_dir: Path, languages: list[str], interval: float):
+    def __init__(
+        self,
+        content_dir: Path,
+        static_dir: Path,
+        languages: Callable[[], list[str]],
+        interval: float,
+    ):
         self.content_dir = content_dir
         self.static_dir = static_dir
+        # Called at every reload: a language added to languages.yml appears without a restart.
         self.languages = languages
         self.interval = interval
         self._lock = threading.Lock()
-        self._content = load_content(content_dir, static_dir, languages)
+        self._content = load_content(content_dir, static_dir, languages())
         self._checked = time.monotonic()
-        self.error: ContentError | None = None  # the last failed reload, for /healthz
+        self.error: ValueError | None = None  # the last failed reload, for /healthz
 
     def get(self) -> Content:
         """Return the current content, reloading it first if a file changed."""
@@ -780,9 +787,9 @@ class ContentStore:
 
     def _reload(self) -> None:
         try:
-            self._content = load_content(self.content_dir, self.static_dir, self.languages)
+            self._content = load_content(self.content_dir, self.static_dir, self.languages())
             self.error = None
-        except ContentError as error:
+        except (ContentError, ValueError) as error:
             # Readers keep the last good content; `flask content check` names the error.
             log.error("content not reloaded: %s", error)
             self.error = error

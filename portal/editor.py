@@ -11,11 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import io
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
 from flask import (
     Blueprint,
     Flask,
@@ -32,12 +38,14 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from . import xliff
 from .accounts import login_manager
 from .checks import status_rows
 from .content import (
     PLACEHOLDER,
     SECTION_COUNT,
     SOURCE_LANGUAGE,
+    ContentError,
     ContentStore,
     Form,
     Letter,
@@ -46,12 +54,14 @@ from .content import (
     split_sections,
     write_atomically,
 )
-from .i18n import languages
+from .i18n import DIRECTIONS, SCRIPTS, languages
 from .markup import render_markdown
 from .public import content
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 KINDS = ("step", "letter", "form")
+MAX_XLIFF_BYTES = 5 * 1024 * 1024
+PYTHON_FORMAT = re.compile(r"%\([a-z_]+\)[sd]")
 
 
 @bp.before_request
@@ -135,7 +145,10 @@ def problems_with(item: Step | Letter | Form, fields: dict[str, Any]) -> list[st
     needed = {"step": ("title", "summary"), "letter": ("subject",), "form": ("title",)}[item.kind]
     problems += [_("Fill in: %(field)s", field=name) for name in needed if not fields[name]]
     if isinstance(item, Step):
-        count = len(split_sections(item.source.path, fields["body"], 1)) if fields["body"] else 0
+        try:
+            count = len(split_sections(item.source.path, fields["body"], 1))
+        except ContentError:
+            count = 0  # text before the first heading: the same advice helps
         if count != SECTION_COUNT:
             problems.append(
                 _("A step has %(count)s parts, each starting with '## '.", count=SECTION_COUNT)
@@ -285,6 +298,195 @@ def preview_html(item: Step | Letter | Form, fields: dict[str, Any], lang: str) 
         "editor/_preview.html", item=item, fields=fields, body=body, sections=sections, lang=lang
     )
     return Markup(html)  # noqa: S704 - our template; the Markdown went through nh3
+
+
+def known_translation_language(lang: str) -> None:
+    """Answer 404 for Dutch (the source) or a language the portal does not have."""
+    if lang not in languages() or lang == SOURCE_LANGUAGE:
+        abort(404)
+
+
+@bp.route("/xliff/<lang>.xlf")
+def xliff_export(lang: str) -> Response:
+    """Download what `lang` still needs (missing and outdated texts) as XLIFF 1.2."""
+    known_translation_language(lang)
+    data = xliff.export(content(), lang, read_fields)
+    response = Response(data, mimetype="application/x-xliff+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="wegwijs-{lang}.xlf"'
+    return response
+
+
+@bp.route("/xliff/<lang>", methods=["GET", "POST"])
+def xliff_import(lang: str) -> tuple[str, int] | Response:
+    """Upload a translated XLIFF file; it is checked as a whole before anything is written."""
+    known_translation_language(lang)
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.files.get("xliff")
+        count, problems = import_xliff(lang, upload.read(MAX_XLIFF_BYTES + 1) if upload else b"")
+        if not problems:
+            flash(_("%(count)s texts imported.", count=count), "success")
+            return redirect(url_for(".xliff_import", lang=lang))
+    info = languages()[lang]
+    page = render_template("editor/xliff.html", lang=lang, info=info, problems=problems)
+    return page, 422 if problems else 200
+
+
+def import_xliff(lang: str, data: bytes) -> tuple[int, list[str]]:
+    """Check a whole XLIFF file, then write every text it translates; or write nothing."""
+    if not data:
+        return 0, [_("Choose the XLIFF file to upload.")]
+    if len(data) > MAX_XLIFF_BYTES:
+        return 0, [_("The file is larger than 5 MB.")]
+    targets, problems = xliff.read_units(data, lang)
+    if problems:
+        return 0, problems
+    changed, problems = xliff.check_targets(content(), targets, read_fields)
+    if not problems and not changed:
+        problems = [_("The file has no translations in it.")]
+    updates = []
+    for values in changed.values():
+        item = values.pop("item")
+        fields = read_fields(item, lang)
+        fields["labels"] = fields["labels"] | values.pop("labels", {})
+        fields |= values
+        problems += [f"{item.kind}/{item.slug}: {p}" for p in problems_with(item, fields)]
+        updates.append((item, fields))
+    if problems:
+        return 0, problems
+    for item, fields in updates:
+        path = item.source.path.with_name(f"{lang}.md")
+        write_atomically(path, file_text(item, fields, {"review": "draft"}))
+        commit(path, f"{lang}: {item.kind} {item.slug} imported from XLIFF")
+    reload_content()
+    return len(updates), []
+
+
+def catalog_path(lang: str) -> Path:
+    """Return the UI catalog (.po) of a language."""
+    return (
+        Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+        / lang
+        / "LC_MESSAGES"
+        / "messages.po"
+    )
+
+
+def save_catalog(catalog: Catalog, path: Path) -> None:
+    """Write a catalog and its compiled form, each in one step."""
+    po, mo = io.BytesIO(), io.BytesIO()
+    write_po(po, catalog, width=0)
+    write_mo(mo, catalog)
+    for target, data in ((path, po.getvalue()), (path.with_suffix(".mo"), mo.getvalue())):
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+
+
+@bp.route("/strings/<lang>", methods=["GET", "POST"])
+def strings(lang: str) -> tuple[str, int] | Response:
+    """Translate the buttons, headings and messages (the UI catalog) of one language."""
+    if lang not in languages():
+        abort(404)
+    path = catalog_path(lang)
+    with path.open("rb") as file:
+        catalog = read_po(file, locale=lang)
+    messages = [m for m in catalog if m.id and isinstance(m.id, str)]
+    problems: list[str] = []
+    if request.method == "POST":
+        for number, message in enumerate(messages):
+            if f"m-{number}" not in request.form:
+                continue  # not on the page that was sent: leave it as it is
+            text = request.form[f"m-{number}"].strip()
+            wanted = sorted(PYTHON_FORMAT.findall(str(message.id)))
+            if text and sorted(PYTHON_FORMAT.findall(text)) != wanted:
+                problems.append(_("Keep the %%(...)s parts exactly: %(text)s", text=message.id))
+            message.string = text
+            message.flags.discard("fuzzy")
+        if not problems:
+            save_catalog(catalog, path)
+            current_app.extensions["wegwijs_catalogs"].check()
+            commit(path, f"{lang}: interface strings saved")
+            flash(_("Saved."), "success")
+            return redirect(url_for(".strings", lang=lang))
+    missing_first = sorted(range(len(messages)), key=lambda n: bool(messages[n].string))
+    page = render_template(
+        "editor/strings.html",
+        lang=lang,
+        info=languages()[lang],
+        messages=messages,
+        order=missing_first,
+        problems=problems,
+    )
+    return page, 422 if problems else 200
+
+
+LANGUAGE_FIELDS = ("code", "name", "dutch_name", "native_name", "direction", "script")
+
+
+@bp.route("/languages", methods=["GET", "POST"])
+def add_language() -> tuple[str, int] | Response:
+    """Let an admin add a language: a row in languages.yml and an empty catalog."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    values = {name: request.form.get(name, "").strip() for name in LANGUAGE_FIELDS}
+    problems: list[str] = []
+    if request.method == "POST":
+        problems = language_problems(values)
+        if not problems:
+            create_language(values)
+            flash(_("The language was added. Every text is now missing in it."), "success")
+            return redirect(url_for(".status", lang=values["code"]))
+    page = render_template(
+        "editor/languages.html", values=values, problems=problems, scripts=SCRIPTS
+    )
+    return page, 422 if problems else 200
+
+
+def language_problems(values: dict[str, str]) -> list[str]:
+    """Check a new language before anything is written."""
+    problems = []
+    code = values["code"]
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?", code):
+        problems.append(_("The code is 2 or 3 lower-case letters, for example fa or prs."))
+    elif code in languages():
+        problems.append(_("This language is already there."))
+    else:
+        try:
+            Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            problems.append(_("This code is not a language code that dates and numbers know."))
+    for name in ("name", "dutch_name", "native_name"):
+        if not values[name]:
+            problems.append(_("Fill in: %(field)s", field=name))
+    if values["direction"] not in DIRECTIONS:
+        problems.append(_("Choose the writing direction."))
+    if values["script"] not in SCRIPTS:
+        problems.append(_("Choose the script."))
+    return problems
+
+
+def create_language(values: dict[str, str]) -> None:
+    """Add the row to languages.yml and make the language's catalog from the template."""
+    path = Path(current_app.config["CONTENT_DIR"]) / "languages.yml"
+    row = yaml.safe_dump(
+        [{"code": values["code"], **{k: values[k] for k in LANGUAGE_FIELDS[1:]}}],
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    write_atomically(path, path.read_text(encoding="utf-8").rstrip("\n") + "\n" + row)
+    catalogs = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    with (catalogs / "messages.pot").open("rb") as file:
+        template = read_po(file)
+    catalog = Catalog(locale=values["code"].replace("-", "_"), project="Wegwijs")
+    for message in template:
+        if message.id:
+            catalog.add(message.id, "", auto_comments=message.auto_comments)
+    folder = catalogs / values["code"] / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    save_catalog(catalog, folder / "messages.po")
+    commit(path, f"language {values['code']} added")
+    reload_content()
 
 
 def init_app(app: Flask) -> None:

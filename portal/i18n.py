@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import yaml
 from babel import negotiate_locale
 from babel.dates import format_date, format_time, get_day_names
 from flask import Flask, current_app, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_domain, get_locale
 
 LANGUAGE_COOKIE = "lang"
 DIRECTIONS = ("ltr", "rtl")
@@ -84,9 +85,10 @@ def load_languages(path: Path) -> dict[str, LocaleInfo]:
     return languages
 
 
-def languages_of(app: Flask) -> dict[str, LocaleInfo]:
-    """Return the languages of `app`, in the chooser's order."""
-    registry: dict[str, LocaleInfo] = app.extensions["wegwijs_languages"]
+def reload_languages(app: Flask) -> dict[str, LocaleInfo]:
+    """Read languages.yml again and make it the app's registry; raise LanguageError if broken."""
+    registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml")
+    app.extensions["wegwijs_languages"] = registry
     return registry
 
 
@@ -163,6 +165,35 @@ def check_catalogs(app: Flask, registry: dict[str, LocaleInfo]) -> None:
         )
 
 
+class CatalogWatcher:
+    """Drop Flask-Babel's cached catalogs when a compiled catalog changed on disk.
+
+    An editor's save compiles the catalog in one worker; every worker notices it within
+    `interval` seconds, without a restart.
+    """
+
+    def __init__(self, app: Flask, interval: float) -> None:
+        self.folder = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+        self.interval = interval
+        self.checked = 0.0
+        self.seen = self.snapshot()
+
+    def snapshot(self) -> dict[Path, float]:
+        """Return every compiled catalog with its modification time."""
+        return {path: path.stat().st_mtime for path in self.folder.glob("*/LC_MESSAGES/*.mo")}
+
+    def check(self) -> None:
+        """Forget the cached translations when a catalog changed (at most every interval)."""
+        now = time.monotonic()
+        if now - self.checked < self.interval:
+            return
+        self.checked = now
+        current = self.snapshot()
+        if current != self.seen:
+            self.seen = current
+            get_domain().cache.clear()
+
+
 def init_app(app: Flask) -> None:
     """Load the language registry, check the catalogs and set up Flask-Babel."""
     registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml")
@@ -173,6 +204,9 @@ def init_app(app: Flask) -> None:
     check_catalogs(app, registry)
     app.extensions["wegwijs_languages"] = registry
     Babel(app, locale_selector=choose_locale)
+    watcher = CatalogWatcher(app, app.config["CONTENT_RELOAD_INTERVAL"])
+    app.extensions["wegwijs_catalogs"] = watcher
+    app.before_request(watcher.check)
     app.context_processor(lambda: {"locale": current_locale_info(), "languages": languages()})
     app.jinja_env.globals.update(
         weekday_range=weekday_range, local_date=local_date, local_time=local_time

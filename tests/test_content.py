@@ -199,7 +199,7 @@ def test_a_broken_file_stops_the_start_not_a_request(
 
 
 def test_a_running_portal_shows_changed_content_without_a_restart(content_copy: Path) -> None:
-    store = ContentStore(content_copy, STATIC, LANGUAGES, interval=0)
+    store = ContentStore(content_copy, STATIC, lambda: LANGUAGES, interval=0)
     path = content_copy / "plan" / "04-brede-intake" / "en.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Broad intake", "Big talk"), "utf-8")
     bump_mtime(path)
@@ -209,7 +209,7 @@ def test_a_running_portal_shows_changed_content_without_a_restart(content_copy: 
 
 
 def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None:
-    store = ContentStore(content_copy, STATIC, LANGUAGES, interval=0)
+    store = ContentStore(content_copy, STATIC, lambda: LANGUAGES, interval=0)
     path = content_copy / "plan" / "04-brede-intake" / "en.md"
     path.write_text("broken", encoding="utf-8")
     bump_mtime(path)

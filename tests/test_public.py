@@ -11,7 +11,7 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 from portal.markup import isolate
-from tests.conftest import LANGUAGES, PROJECT_ROOT, STEP_SLUGS, StaffClient
+from tests.conftest import LANGUAGES, PROJECT_ROOT, STEP_SLUGS, StaffClient, ensure_account
 
 PERSON = {
     "voornaam": "Ali",
@@ -237,6 +237,25 @@ def test_every_template_is_rendered_by_some_page(app: Flask, client: FlaskClient
     assert staff.post("/staff/letters/herinnering-afspraak/", data=letter).data.startswith(b"%PDF")
     form = {"municipality": "tilburg", "language": "ar", "mode": "blank"}
     assert staff.post("/staff/forms/voorbereiding-intake/", data=form).data.startswith(b"%PDF")
+    admin = app.test_client()
+    with admin.session_transaction() as session:
+        session["_user_id"] = str(ensure_account(app, "admin@example.org", "admin", ()))
+    for url in [
+        "/editor/",
+        "/editor/step/pip/ar",
+        "/editor/letter/uitnodiging-pip/ti",
+        "/editor/xliff/en",
+        "/editor/strings/ar",
+        "/editor/languages",
+    ]:
+        assert admin.get(url).status_code == 200, url
+    body = "## a\nb\n## c\nd\n## e\nf\n## g\nh\n"
+    edit = {"base": "wrong", "action": "preview", "title": "t", "summary": "s", "body": body}
+    assert admin.post("/editor/step/pip/ar", data=edit).status_code == 409
+    base = re.search(r'name="base" value="(\w+)"', admin.get("/editor/step/pip/ar").text)
+    assert base is not None
+    edit["base"] = base.group(1)
+    assert admin.post("/editor/step/pip/ar", data=edit).status_code == 200  # the preview
     templates = PROJECT_ROOT / "portal" / "templates"
     pages = {
         p.relative_to(templates).as_posix()

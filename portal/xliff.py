@@ -1,0 +1,157 @@
+"""XLIFF 1.2 export of what a language still needs, and a checked import of the translation.
+
+XLIFF 1.2 is what CAT tools (OmegaT, memoQ, Trados) read. Each text field is one trans-unit,
+named `<kind>/<slug>/<field>` (title, summary, subject, body, label.<name>). An import is
+checked as a whole (unknown ids, broken placeholders, empty targets) before anything is
+written: a broken file writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - writing only
+
+from defusedxml import ElementTree as SafeElementTree
+from flask_babel import gettext as _
+
+from .content import PLACEHOLDER, SOURCE_LANGUAGE, Content, Form, Letter, Step
+
+NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
+NEEDS_WORK = ("missing", "outdated")
+FIELDS = {
+    "step": ("title", "summary", "body"),
+    "letter": ("subject", "body"),
+    "form": ("title", "body"),
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One text to translate: where it belongs, the Dutch source, the translation if any."""
+
+    id: str
+    source: str
+    target: str
+
+
+def item_units(
+    item: Step | Letter | Form, fields: dict[str, Any], dutch: dict[str, Any]
+) -> list[Unit]:
+    """Return the units of one text: its fields, and a label per field for a form."""
+    units = [
+        Unit(f"{item.kind}/{item.slug}/{name}", dutch[name], fields[name])
+        for name in FIELDS[item.kind]
+    ]
+    if isinstance(item, Form):
+        units += [
+            Unit(
+                f"form/{item.slug}/label.{f.name}",
+                dutch["labels"].get(f.name, ""),
+                fields["labels"].get(f.name, ""),
+            )
+            for f in item.fields
+        ]
+    return units
+
+
+def export(content: Content, lang: str, read_fields: Any) -> bytes:
+    """Return an XLIFF 1.2 file with every missing or outdated text of `lang`."""
+    root = Element("xliff", {"version": "1.2", "xmlns": NAMESPACE})
+    file = SubElement(
+        root,
+        "file",
+        {
+            "original": "wegwijs",
+            "source-language": SOURCE_LANGUAGE,
+            "target-language": lang,
+            "datatype": "plaintext",
+        },
+    )
+    body = SubElement(file, "body")
+    for item in content.translated():
+        state = item.status(lang)
+        if state not in NEEDS_WORK:
+            continue
+        dutch = read_fields(item, SOURCE_LANGUAGE)
+        fields = read_fields(item, lang)
+        for unit in item_units(item, fields, dutch):
+            element = SubElement(body, "trans-unit", {"id": unit.id, "xml:space": "preserve"})
+            SubElement(element, "source").text = unit.source
+            target = SubElement(
+                element,
+                "target",
+                {"state": "needs-review-translation" if unit.target else "needs-translation"},
+            )
+            target.text = unit.target
+            note = SubElement(element, "note")
+            note.text = f"{item.name} ({state}). Keep every ((placeholder)) and the Markdown marks."
+    output = io.BytesIO()
+    output.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    output.write(tostring(root, encoding="unicode").encode("utf-8"))
+    return output.getvalue()
+
+
+def read_units(data: bytes, lang: str) -> tuple[dict[str, str], list[str]]:
+    """Read the targets of an XLIFF file; return them by id, or the problems found."""
+    try:
+        root = SafeElementTree.fromstring(data)
+    except Exception:  # noqa: BLE001 - any parse failure is the same message to an editor
+        return {}, [_("This is not an XLIFF file that can be read.")]
+    file = root.find(f"{{{NAMESPACE}}}file")
+    if root.tag != f"{{{NAMESPACE}}}xliff" or file is None:
+        return {}, [_("This is not an XLIFF 1.2 file.")]
+    if file.get("target-language", "").lower().split("-")[0] != lang:
+        return {}, [
+            _(
+                "This file is for another language: %(found)s.",
+                found=file.get("target-language", "?"),
+            )
+        ]
+    targets: dict[str, str] = {}
+    for unit in file.iter(f"{{{NAMESPACE}}}trans-unit"):
+        target = unit.find(f"{{{NAMESPACE}}}target")
+        targets[unit.get("id", "")] = "".join(target.itertext()) if target is not None else ""
+    return targets, []
+
+
+def check_targets(
+    content: Content, targets: dict[str, str], read_fields: Any
+) -> tuple[dict[tuple[str, str], dict[str, Any]], list[str]]:
+    """Match targets to texts and check them; return new fields per text, or every problem."""
+    items = {(i.kind, i.slug): i for i in content.translated()}
+    problems: list[str] = []
+    changed: dict[tuple[str, str], dict[str, Any]] = {}
+    for unit_id, target in targets.items():
+        parts = unit_id.split("/")
+        item = items.get((parts[0], parts[1])) if len(parts) == 3 else None
+        field = parts[2] if len(parts) == 3 else ""
+        label = field.removeprefix("label.")
+        known = item is not None and (
+            field in FIELDS[item.kind]
+            or (
+                isinstance(item, Form)
+                and label in {f.name for f in item.fields}
+                and field.startswith("label.")
+            )
+        )
+        if item is None or not known:
+            problems.append(_("Unknown id: %(id)s", id=unit_id))
+            continue
+        if not target.strip():
+            problems.append(_("Empty translation: %(id)s", id=unit_id))
+            continue
+        dutch = read_fields(item, SOURCE_LANGUAGE)
+        source = dutch["labels"].get(label, "") if field.startswith("label.") else dutch[field]
+        if set(PLACEHOLDER.findall(source)) != set(PLACEHOLDER.findall(target)):
+            problems.append(_("The placeholders differ from the Dutch text: %(id)s", id=unit_id))
+            continue
+        key = (item.kind, item.slug)
+        if key not in changed:
+            changed[key] = {"item": item}
+        if field.startswith("label."):
+            changed[key].setdefault("labels", {})[label] = target.strip()
+        else:
+            changed[key][field] = target.strip() if field != "body" else target.strip() + "\n"
+    return changed, problems

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,12 +43,9 @@ import pypdf
 import weasyprint
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.security import generate_password_hash
 
-from bench.print_speed import page_count, render_plain, standalone
+from bench.print_speed import log_in_staff, page_count, render_plain, standalone
 from portal import create_app, letters, merge
-from portal.accounts import User, db
-from portal.printing import printer
 from portal.public import content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +71,6 @@ PEAK_MEMORY_BYTES = 500 * MB
 ISSUE_PLAIN_LETTERS_PER_SECOND = 3.0  # what the issue says plain calls manage
 MEMORY_SAMPLE_SECONDS = 0.2
 MEMORY_TIMEOUT_SECONDS = 170
-
-STAFF_EMAIL = "bench@tilburg.example"
-STAFF_PASSWORD = "bench only, in a throwaway instance folder"  # noqa: S105
 
 # Invented people. First names and surnames are combined at random, so no one real is meant.
 NAMES = {
@@ -130,7 +124,11 @@ LANGUAGE_WRITTEN = {
     "en": ("en", "Engels", "English"),
 }
 # Invented addresses in the municipality of Tilburg: (town, first and last postcode digits).
-TOWNS = (("Tilburg", 5011, 5049, 90), ("Berkel-Enschot", 5056, 5057, 7), ("Udenhout", 5071, 5074, 3))
+TOWNS = (
+    ("Tilburg", 5011, 5049, 90),
+    ("Berkel-Enschot", 5056, 5057, 7),
+    ("Udenhout", 5071, 5074, 3),
+)
 STREETS = (
     "Kastanjelaan Merelstraat Lijsterstraat Beukenlaan Molenstraat Nieuwstraat Zonnebloemstraat "
     "Populierenlaan Vlierstraat Esdoornstraat Klaverstraat Wilgenhof Akkerweg Distelstraat "
@@ -150,7 +148,13 @@ STAFF = (
     "mevrouw Kaya",
     "meneer Hendriks",
 )
-SLOTS = (("9:00", "10:30"), ("9:30", "11:00"), ("11:00", "12:30"), ("13:30", "15:00"), ("15:00", "16:30"))
+SLOTS = (
+    ("9:00", "10:30"),
+    ("9:30", "11:00"),
+    ("11:00", "12:30"),
+    ("13:30", "15:00"),
+    ("15:00", "16:30"),
+)
 
 
 def language_counts(rows: int) -> dict[str, int]:
@@ -185,7 +189,9 @@ def people_rows(fields: list[str], rows: int, seed: int = SEED) -> list[dict[str
         postcode = f"{rng.randint(low, high)}{letters_}"
         if rng.random() < 0.6:  # staff type postcodes either way
             postcode = f"{postcode[:4]} {postcode[4:]}"
-        house = str(rng.randint(1, 180)) + (rng.choice(("a", "b", "-2", " bis")) if rng.random() < 0.15 else "")
+        house = str(rng.randint(1, 180)) + (
+            rng.choice(("a", "b", "-2", " bis")) if rng.random() < 0.15 else ""
+        )
         day = 11 + number % 15  # weekdays and weekends alike: the letter does not care
         start, end = SLOTS[number % len(SLOTS)]
         date = rng.choice((f"{day}-1-2027", f"2027-01-{day:02d}", f"{day:02d}/01/2027"))
@@ -252,26 +258,6 @@ def make_app(instance_dir: str) -> Flask:
             "INSTANCE_DIR": instance_dir,
         }
     )
-
-
-def log_in_staff(client: FlaskClient) -> None:
-    """Log the test client in as a staff member of Tilburg, as tests/conftest.py does."""
-    app = client.application
-    with app.app_context():
-        user = db.session.scalar(db.select(User).where(User.email == STAFF_EMAIL))
-        if user is None:
-            user = User(
-                email=STAFF_EMAIL,
-                password_hash=generate_password_hash(STAFF_PASSWORD),
-                role="staff",
-                municipality_slugs=MUNICIPALITY,
-            )
-            db.session.add(user)
-            db.session.commit()
-        user_id = user.id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 def children_cpu_seconds() -> float:
@@ -392,7 +378,7 @@ def instrumented(app: Flask) -> Iterator[dict[str, list[Any]]]:
     notes: dict[str, list[Any]] = {"html": [], "qr": [], "chunks": [], "join": []}
     original_html = letters.letters_html
     original_join = letters.join_pdfs
-    original_qr = app.jinja_env.globals["qr_code"]
+    original_qr: Callable[[str], str] = app.jinja_env.globals["qr_code"]  # type: ignore[assignment]
 
     def letters_html(*args: Any, **kwargs: Any) -> str:
         began = time.perf_counter()
@@ -413,16 +399,16 @@ def instrumented(app: Flask) -> Iterator[dict[str, list[Any]]]:
         notes["join"].append((began, time.perf_counter()))
         return joined
 
-    letters.letters_html = letters_html  # type: ignore[assignment]
+    letters.letters_html = letters_html
     letters.render_in_worker = _timed_render_in_worker
-    letters.join_pdfs = join_pdfs  # type: ignore[assignment]
+    letters.join_pdfs = join_pdfs
     app.jinja_env.globals["qr_code"] = qr_code
     try:
         yield notes
     finally:
-        letters.letters_html = original_html  # type: ignore[assignment]
+        letters.letters_html = original_html
         letters.render_in_worker = _original_render_in_worker
-        letters.join_pdfs = original_join  # type: ignore[assignment]
+        letters.join_pdfs = original_join
         app.jinja_env.globals["qr_code"] = original_qr
 
 
@@ -490,6 +476,8 @@ def where_time_goes(app: Flask, data: bytes) -> dict[str, Any]:
         "qr_share_of_html": sum(notes["qr"]) / html_s if html_s else 0.0,
         "render_s_per_chunk": statistics.median(c.ended - c.began for c in chunks),
         "worker_busy_share": sum(busy.values()) / (len(workers) * render_wall),
+        # CPU time ÷ wall time of the chunks: how much of a core a rendering worker got.
+        "worker_cpu_share": sum(c.cpu_s for c in chunks) / sum(c.ended - c.began for c in chunks),
         "cpu_parent_ms_per_letter": run["cpu_parent_s"] * 1000 / people,
         "cpu_workers_ms_per_letter": run["cpu_workers_s"] * 1000 / people,
         "chunk_pages": chunk_pages,
@@ -527,7 +515,7 @@ def plain_calls(app: Flask, data: bytes, counts: dict[str, int]) -> dict[str, An
             for lang, person in sample
         ]
     render_plain(documents[0][1])  # the first call of a process loads what every call needs
-    calls = []
+    calls: list[dict[str, Any]] = []
     for lang, document in documents:
         cpu = time.process_time()
         began = time.perf_counter()
@@ -664,7 +652,8 @@ def peak_memory(rows: int = BIG_ROWS) -> dict[str, Any]:
         "most_processes": max(sample[1] for sample in samples),
         "wall_s": time.monotonic() - began,
         "timeline": [
-            [round(t, 1), n, rss * 1024, pss * 1024] for t, n, rss, pss in samples[:: max(1, len(samples) // 60)]
+            [round(t, 1), n, rss * 1024, pss * 1024]
+            for t, n, rss, pss in samples[:: max(1, len(samples) // 60)]
         ],
     }
     return result
@@ -856,10 +845,12 @@ def render(results: dict[str, Any], heading: str) -> str:
         f"workers do not exist yet. Of that HTML time, {profile['qr_share_of_html']:.0%} is the "
         f"{profile['qr_codes']} QR codes (one per page, {_ms(profile['qr_ms_per_letter'])} per "
         "letter), though a letter's QR code depends only on the person's language.",
-        f"- While rendering, the {profile['workers']} workers were busy "
-        f"{profile['worker_busy_share']:.0%} of the time; a chunk of "
-        f"{profile['people_per_chunk']} people takes {profile['render_s_per_chunk']:.2f} s "
-        f"(median). WeasyPrint's CPU time is "
+        f"- While rendering, the {profile['workers']} workers had a chunk in hand "
+        f"{profile['worker_busy_share']:.0%} of the time, but ran on a core only "
+        f"{profile['worker_cpu_share']:.0%} of it (their CPU time ÷ the wall time of their "
+        f"chunks): side by side, two WeasyPrint processes do not each get a full core on this "
+        f"machine. A chunk of {profile['people_per_chunk']} people takes "
+        f"{profile['render_s_per_chunk']:.2f} s (median). WeasyPrint's CPU time is "
         f"{_ms(profile['phases'][3]['cpu_ms_per_letter'])} per letter: that alone allows at most "
         f"{1000 * profile['workers'] / profile['phases'][3]['cpu_ms_per_letter']:.0f} letters "
         f"per second on {profile['workers']} cores, before any HTML or joining.",

@@ -33,6 +33,7 @@ import platform
 import pstats
 import re
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,9 +44,12 @@ import pydyf
 import pypdf
 import weasyprint
 from flask import Flask
+from flask.testing import FlaskClient
 from weasyprint.text.ffi import pango
+from werkzeug.security import generate_password_hash
 
 from portal import create_app, staff
+from portal.accounts import User, db
 from portal.printing import printer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +69,10 @@ CACHED_PDF_MS = 5.0
 ONE_PAGE_PDF_BYTES = 150 * KB
 
 PERSONAL_PLAN_PATH = "/staff/personal-plan/"
+# The staff pages need a login: this account lives in a throwaway instance folder only.
+STAFF_EMAIL = "bench@tilburg.example"
+STAFF_PASSWORD = "bench only, in a throwaway instance folder"  # noqa: S105
+STAFF_MUNICIPALITIES = ("tilburg",)
 PERSON = {
     "name": "Ali van der Berg",
     "language": "nl",
@@ -91,9 +99,32 @@ EXPECTED_OTHER_PAGES = 2  # one sheet each
 PUBLIC_PLAN_LANGUAGES = ("nl", "ar", "ti")
 
 
-def make_app() -> Flask:
-    """Return a portal app on the bundled content, CSRF off so the test client can POST."""
-    return create_app({"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False})
+def make_app(instance_dir: str | None = None) -> Flask:
+    """Return a portal app on the bundled content, CSRF off so the test client can POST.
+
+    With `instance_dir`, its account database lives there instead of in instance/.
+    """
+    config = {"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False}
+    return create_app(config | ({"INSTANCE_DIR": instance_dir} if instance_dir else {}))
+
+
+def log_in_staff(client: FlaskClient) -> None:
+    """Log the test client in as a staff member of Tilburg, as tests/conftest.py does."""
+    with client.application.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == STAFF_EMAIL))
+        if user is None:
+            user = User(
+                email=STAFF_EMAIL,
+                password_hash=generate_password_hash(STAFF_PASSWORD),
+                role="staff",
+                municipality_slugs=" ".join(STAFF_MUNICIPALITIES),
+            )
+            db.session.add(user)
+            db.session.commit()
+        user_id = user.id
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
 
 
 class Series(list[float]):
@@ -308,9 +339,12 @@ def profile(action: Callable[[], object], runs: int = PROFILE_RUNS) -> dict[str,
 def measure() -> dict[str, Any]:
     """Run every print measurement once; return the numbers."""
     began = time.monotonic()
-    app = make_app()
+    # A throwaway instance folder for the staff account the POSTs log in with.
+    instance = tempfile.TemporaryDirectory(prefix="wegwijs-bench-")
+    app = make_app(instance.name)
     version = app.extensions["wegwijs_assets"].version
     client = app.test_client()
+    log_in_staff(client)
 
     # 1. The one-page personal plan, rendered by our Printer.
     print("  personal plan (nl): printer().render ...", flush=True)
@@ -386,6 +420,7 @@ def measure() -> dict[str, Any]:
             "expected_pages": EXPECTED_OTHER_PAGES,
         }
 
+    instance.cleanup()
     ratio = plain["median_ms"] / ours["median_ms"]
     cached_median = public["nl"]["cached"]["median_ms"]
     return {

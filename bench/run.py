@@ -1,14 +1,16 @@
 """Run every Wegwijs benchmark once and write the results into bench/README.md.
 
 `make bench` runs this file. It first measures printing in this process (print_speed.py:
-the app object and Flask's test client, no server). Then it starts its own gunicorn
+the app object and Flask's test client, no server), then the mail merge (merge_speed.py: the
+same, plus one child process for the memory of a 1,000-row list). Then it starts its own gunicorn
 (2 workers) on a free port of 127.0.0.1, waits for /healthz, measures the transferred size
 of the pages (page_size.py) and the throughput of step pages (throughput.py), stops gunicorn
 (also on an error or a timeout) and rewrites the part of bench/README.md between the result
 markers. The raw numbers and gunicorn's log go to bench/out/ (not committed).
 
-`--only print` runs the print benchmark alone and `--only server` the two against gunicorn;
-either rewrites only its own part of the results in the README.
+`--only print` runs the print benchmark alone, `--only merge` the mail merge alone and
+`--only server` the two against gunicorn; each rewrites only its own part of the results in the
+README.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import page_size, print_speed, throughput
+from bench import merge_speed, page_size, print_speed, throughput
 from tools.chromium import CHROMIUM
 
 BENCH = Path(__file__).resolve().parent
@@ -37,16 +39,25 @@ OUT = BENCH / "out"
 README = BENCH / "README.md"
 START_MARKER = "<!-- results:start -->"
 END_MARKER = "<!-- results:end -->"
-# The print results sit inside the results, between these, so `--only` can replace one part.
+# The print and merge results sit inside the results, between these, so `--only` can replace
+# one part.
 PRINT_START_MARKER = "<!-- print-results:start -->"
 PRINT_END_MARKER = "<!-- print-results:end -->"
-PARTS = ("print", "server")
+MERGE_START_MARKER = "<!-- merge-results:start -->"
+MERGE_END_MARKER = "<!-- merge-results:end -->"
+SUBPARTS = {
+    "print": (PRINT_START_MARKER, PRINT_END_MARKER),
+    "merge": (MERGE_START_MARKER, MERGE_END_MARKER),
+}
+PARTS = ("print", "merge", "server")
 HOST = "127.0.0.1"
 WORKERS = 2
 COMMAND = "make bench  # runs: .venv/bin/python -m bench.run"
-# The whole run (print benchmark, then the server) must end within this many seconds;
-# gunicorn is stopped either way.
+# The print benchmark and the server part must end within this many seconds, the mail merge
+# within MERGE_LIMIT_SECONDS more (it is cut off after that alone); gunicorn and the merge's
+# child process are stopped either way.
 RUN_LIMIT_SECONDS = 235
+MERGE_LIMIT_SECONDS = 240
 HEALTH_TIMEOUT_SECONDS = 30
 
 KB = 1000  # the targets are read strictly: 1 KB = 1,000 bytes
@@ -56,11 +67,17 @@ STEP_PAGES_PER_SECOND = 1000
 
 
 class RunTimeout(Exception):
-    """The run took longer than RUN_LIMIT_SECONDS."""
+    """The run took longer than its limit (run_limit)."""
+
+
+def run_limit(parts: list[str]) -> int:
+    """Return the seconds the parts may take together."""
+    limit = RUN_LIMIT_SECONDS if set(parts) - {"merge"} else 0
+    return limit + (MERGE_LIMIT_SECONDS if "merge" in parts else 0)
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise RunTimeout(f"the benchmark run took longer than {RUN_LIMIT_SECONDS} s")
+    raise RunTimeout("the benchmark run took longer than its limit (see run_limit in bench/run.py)")
 
 
 def _on_term(signum: int, frame: FrameType | None) -> None:
@@ -368,32 +385,58 @@ def render_print(results: dict[str, Any]) -> str:
     return section
 
 
-def split_results(text: str) -> tuple[str, str | None]:
-    """Split the results text of the README into the server part and the print part."""
-    start = text.find(PRINT_START_MARKER)
-    end = text.find(PRINT_END_MARKER)
-    if start < 0 or end < start:
-        return text.strip(), None
-    server = text[:start] + text[end + len(PRINT_END_MARKER) :]
-    return server.strip(), text[start + len(PRINT_START_MARKER) : end].strip()
+def render_merge(results: dict[str, Any]) -> str:
+    """Return the Markdown of the mail merge results, with the run they come from."""
+    measured = results["merge"]
+    info = results["machine"]
+    heading = (
+        f"Measured {results['date']} in {measured['seconds']:.0f} s with `{results['command']}` "
+        f"({'before the server part, ' if 'server' in results['parts'] else ''}"
+        f"{info['nproc']} CPUs, {info['cpu']}; before the run other processes kept "
+        f"{results['load_before_cores']:.2f} cores busy)."
+    )
+    section = merge_speed.render(measured, heading)
+    if results["app_fingerprint"][0] != results["app_fingerprint"][1]:
+        section += (
+            "\n\n**Warning:** the app's code, content, catalogs or static files changed during "
+            "this run, so its numbers may mix two versions. Run the benchmark again."
+        )
+    return section
 
 
-def write_readme(server_section: str | None, print_section: str | None) -> None:
+def split_results(text: str) -> tuple[str, dict[str, str]]:
+    """Split the results text of the README into the server part and the marked parts
+    (print, merge), each without its markers."""
+    parts: dict[str, str] = {}
+    for part, (start_marker, end_marker) in SUBPARTS.items():
+        start = text.find(start_marker)
+        end = text.find(end_marker)
+        if start < 0 or end < start:
+            continue
+        parts[part] = text[start + len(start_marker) : end].strip()
+        text = text[:start] + text[end + len(end_marker) :]
+    return text.strip(), parts
+
+
+def write_readme(server_section: str | None, sections: dict[str, str | None]) -> None:
     """Replace the text between the result markers of bench/README.md.
 
-    A part that was not measured in this run (None) keeps its text from the README.
+    `sections` holds the print and merge parts. A part that was not measured in this run
+    (None) keeps its text from the README.
     """
     text = README.read_text(encoding="utf-8")
     start = text.find(START_MARKER)
     end = text.find(END_MARKER)
     if start < 0 or end < start:
         raise RuntimeError(f"{README} lacks the markers {START_MARKER} ... {END_MARKER}")
-    old_server, old_print = split_results(text[start + len(START_MARKER) : end])
+    old_server, old_parts = split_results(text[start + len(START_MARKER) : end])
     server = old_server if server_section is None else server_section
-    printed = old_print if print_section is None else print_section
     blocks = [server] if server else []
-    if printed:
-        blocks.append(f"{PRINT_START_MARKER}\n{printed}\n{PRINT_END_MARKER}")
+    for part, (start_marker, end_marker) in SUBPARTS.items():
+        new = sections.get(part)
+        kept = old_parts.get(part) if new is None else new
+        if kept:
+            blocks.append(f"{start_marker}\n{kept}\n{end_marker}")
     section = "\n\n".join(blocks)
     new = text[: start + len(START_MARKER)] + "\n" + section + "\n" + text[end:]
     README.write_text(new, encoding="utf-8")
@@ -407,8 +450,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         choices=PARTS,
-        help="run one part only: 'print' (PDFs, in-process, no server) or 'server' "
-        "(page sizes and throughput against gunicorn); default: everything",
+        help="run one part only: 'print' (PDFs, in-process, no server), 'merge' (mail merge "
+        "of a list, in-process plus one child process for memory) or 'server' (page sizes "
+        "and throughput against gunicorn); default: everything",
     )
     return parser.parse_args(argv)
 
@@ -420,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(exist_ok=True)
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGTERM, _on_term)
-    signal.alarm(RUN_LIMIT_SECONDS)
+    signal.alarm(run_limit(parts))
     began = time.monotonic()
     started = dt.datetime.now(dt.UTC)
     fingerprint_before = app_fingerprint()
@@ -437,6 +481,10 @@ def main(argv: list[str] | None = None) -> int:
             # In this process, before gunicorn starts, so nothing else runs beside it.
             print("measuring printing (WeasyPrint, in-process) ...", flush=True)
             results["print"] = print_speed.measure()
+        if "merge" in parts:
+            # Also before gunicorn starts: the merge's workers should have the cores to themselves.
+            print("measuring the mail merge (letters for a list) ...", flush=True)
+            results["merge"] = merge_speed.measure()
         if "server" in parts:
             port = free_port()
             log = OUT / "gunicorn.log"
@@ -467,10 +515,13 @@ def main(argv: list[str] | None = None) -> int:
         (OUT / "results.json").write_text(raw)
     if "print" in parts:
         (OUT / "print.json").write_text(raw)
+    if "merge" in parts:
+        (OUT / "merge.json").write_text(raw)
     server_section = render(results) if "server" in parts else None
     print_section = render_print(results) if "print" in parts else None
-    write_readme(server_section, print_section)
-    for section in (server_section, print_section):
+    merge_section = render_merge(results) if "merge" in parts else None
+    write_readme(server_section, {"print": print_section, "merge": merge_section})
+    for section in (server_section, print_section, merge_section):
         if section:
             print(section, end="\n\n")
     print(f"results written to {README.relative_to(ROOT)}; raw numbers in bench/out/")

@@ -1,6 +1,7 @@
 """Give the English catalog its own text: the source strings of the code are English.
 
-Only empty entries are filled, so an English wording that differs from the code is kept.
+Empty entries and fuzzy guesses are filled; a checked English wording that differs from the
+code is kept.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ def main(path: str) -> int:
     with open(path, "rb") as file:
         catalog = read_po(file, locale="en")
     for message in catalog:
-        if not message.id or message.string:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or (all(strings) and not message.fuzzy):
             continue
-        message.string = message.id
-        if "fuzzy" in message.flags:
-            message.flags.discard("fuzzy")
+        message.string = message.id  # for a plural: (singular, plural), as English needs
+        message.flags.discard("fuzzy")
     with open(path, "wb") as file:
         write_po(file, catalog, width=0, omit_header=False)
     return 0

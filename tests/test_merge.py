@@ -1,0 +1,624 @@
+"""Mail merge: one letter for every person of an uploaded list. The lists are made here, in
+memory, in the shapes Excel writes (CSV with ; or ,, UTF-8 with or without BOM, UTF-16,
+Windows-1252, XLSX); the PDFs are read back with pdftotext and pypdf."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from html import unescape
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+from babel.dates import format_date
+from flask import Flask
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.test import TestResponse
+
+from portal import create_app
+from portal.accounts import AuditEntry, db
+from portal.content import PERSON_FIELDS
+from portal.letters import PEOPLE_PER_DOCUMENT
+from portal.merge import MAX_BYTES, MAX_ROWS
+from tests.conftest import LANGUAGES, STAFF_EMAIL, StaffClient
+from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, normalise, page_count, pages_text
+
+SLUG = "herinnering-afspraak"
+URL = f"/staff/letters/{SLUG}/list"
+MUNICIPALITY = "tilburg"
+# The letter's own columns, after the person's.
+LETTER_COLUMNS = ["afspraak", "datum", "tijd", "locatie", "contactpersoon", "telefoon"]
+COLUMNS = [*PERSON_FIELDS, *LETTER_COLUMNS]
+# Five people whose names Windows-1252 can write (é, ë, í), in an order that is not
+# alphabetical; the first is Dutch only, so the second starts after a blank back page.
+PEOPLE = [
+    ["José", "", "Ramírez", "Stationsstraat", "4", "5038ab", "Tilburg", "nl"],
+    ["Zoë", "van", "Dijk", "Heuvelring", "101", "5038 CL", "tilburg", "en"],
+    ["Chloë", "", "Brontë", "Spoorlaan", "2b", "5038CB", "Tilburg", "Arabisch"],
+    ["Amanuel", "", "Tesfaye", "Piusplein", "7", "5038 WP", "Tilburg", "ti"],
+    ["Ahmed", "el", "Amrani", "Willem II-straat", "30", "5038 BC", "Tilburg", "Arabic"],
+]
+APPOINTMENT = ["brede intake", "3-12-2026", "9:30", "Stadskantoor, kamer 2", "Sanne de Wit"]
+PHONE = "013 000 1234"
+PAGES_PER_PERSON = [1, 2, 2, 2, 2]
+
+
+def full_name(person: list[str]) -> str:
+    return " ".join(part for part in person[:3] if part)
+
+
+def rows_of(people: list[list[str]]) -> list[list[str]]:
+    """Return the header and one row per person."""
+    return [COLUMNS] + [[*person, *APPOINTMENT, PHONE] for person in people]
+
+
+# --- Files as Excel writes them -------------------------------------------------------------
+
+
+def csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_with_real_cells(rows: list[list[str]]) -> bytes:
+    """Return the list as XLSX with some cells as Excel types them: a date cell, a time cell,
+    numbers for house numbers; the other date stays text."""
+    typed: list[list[object]] = [list(row) for row in rows]
+    date, time = COLUMNS.index("datum"), COLUMNS.index("tijd")
+    typed[1][date] = dt.datetime(2026, 12, 3)  # a real date cell
+    typed[2][date] = "3-12-2026"  # and one typed as text
+    typed[3][time] = dt.time(9, 30)
+    for row in typed[1:]:
+        number = row[COLUMNS.index("huisnummer")]
+        if isinstance(number, str) and number.isdigit():
+            row[COLUMNS.index("huisnummer")] = int(number)
+    return xlsx_bytes(typed)
+
+
+FORMATS: dict[str, tuple[str, Callable[[list[list[str]]], bytes]]] = {
+    "csv-semicolon-utf8": ("lijst.csv", lambda rows: csv_bytes(rows, ";", "utf-8")),
+    "csv-comma-utf8": ("lijst.csv", lambda rows: csv_bytes(rows, ",", "utf-8")),
+    "csv-semicolon-utf8-bom": ("lijst.csv", lambda rows: csv_bytes(rows, ";", "utf-8-sig")),
+    "csv-comma-utf8-bom": ("lijst.csv", lambda rows: csv_bytes(rows, ",", "utf-8-sig")),
+    # Excel's "Unicode text": UTF-16 with a BOM, tab-separated.
+    "utf16-tab": ("lijst.txt", lambda rows: csv_bytes(rows, "\t", "utf-16")),
+    "csv-semicolon-cp1252": ("lijst.csv", lambda rows: csv_bytes(rows, ";", "cp1252")),
+    "xlsx": ("lijst.xlsx", xlsx_with_real_cells),
+}
+
+
+# --- Posting and reading back ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def staff_app() -> Flask:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    app.test_client_class = StaffClient
+    return app
+
+
+def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResponse:
+    return app.test_client().post(
+        f"/staff/letters/{slug}/list",
+        data={"municipality": MUNICIPALITY, "list": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def message(app: Flask, msgid: str, **variables: object) -> str:
+    """Return a message as the app shows it to a Dutch staff member."""
+    with app.test_request_context(), force_locale("nl"):
+        return str(_(msgid, **variables))
+
+
+class Merges:
+    """Upload each list once per module; keep the PDF and its page texts."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._pdfs: dict[str, bytes] = {}
+        self._pages: dict[str, list[str]] = {}
+
+    def pdf(self, name: str, filename: str, data: bytes) -> bytes:
+        if name not in self._pdfs:
+            response = upload(self.app, filename, data)
+            assert response.status_code == 200, problems_text(response)
+            assert response.mimetype == "application/pdf"
+            assert response.headers["Cache-Control"] == "no-store"
+            self._pdfs[name] = response.data
+        return self._pdfs[name]
+
+    def pages(self, name: str, filename: str, data: bytes) -> list[str]:
+        if name not in self._pages:
+            self._pages[name] = pages_text(self.pdf(name, filename, data))
+        return self._pages[name]
+
+    def format(self, name: str) -> tuple[bytes, list[str]]:
+        filename, make = FORMATS[name]
+        data = make(rows_of(PEOPLE))
+        return self.pdf(name, filename, data), self.pages(name, filename, data)
+
+
+@pytest.fixture(scope="module")
+def merges(staff_app: Flask) -> Merges:
+    return Merges(staff_app)
+
+
+class Problems(HTMLParser):
+    """Read the table of problems (row, column, problem) and the file's error message."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.file_error = ""
+        self._in_table = False
+        self._in_file_error = 0
+        self._cell: list[str] | None = None
+        self._svg = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "table" and "problem-table" in (values.get("class") or ""):
+            self._in_table = True
+        elif self._in_table and tag == "tr":
+            self.rows.append([])
+        elif self._in_table and tag == "td":
+            self._cell = []
+        elif tag == "svg":
+            self._svg += 1
+        if values.get("id") == "file-error":
+            self._in_file_error = 1
+        elif self._in_file_error and tag == "div":
+            self._in_file_error += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._in_table = False
+        elif tag == "td" and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "svg":
+            self._svg -= 1
+        elif tag == "div" and self._in_file_error:
+            self._in_file_error -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._svg:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._in_file_error:
+            self.file_error += data
+
+    @property
+    def problems(self) -> list[tuple[int, str, str]]:
+        return [(int(row), column, problem) for row, column, problem in filter(None, self.rows)]
+
+
+def problems_text(response: TestResponse) -> str:
+    page = Problems(response.get_data(as_text=True))
+    return f"{response.status_code}: {page.problems} {' '.join(page.file_error.split())}"
+
+
+def refused(response: TestResponse) -> Problems:
+    """Check that a list was refused without printing; return what the page says."""
+    assert response.status_code == 422, response.status_code
+    assert response.mimetype == "text/html"
+    assert not response.data.startswith(b"%PDF")
+    assert response.headers["Cache-Control"] == "no-store"
+    return Problems(response.get_data(as_text=True))
+
+
+# --- Text to compare ------------------------------------------------------------------------
+
+
+def without_letter_date(text: str) -> str:
+    """Drop the words of the letter's own date (today, or yesterday past midnight)."""
+    words: set[str] = set()
+    for day in (dt.date.today(), dt.date.today() - dt.timedelta(days=1)):
+        for lang in LANGUAGES:
+            words |= set(re.split(r"[\s,،]+", format_date(day, "long", locale=lang)))
+    words.discard("")
+    kept = [w for w in normalise(text).split() if w.strip(",،") not in words]
+    return " ".join(kept)
+
+
+def person_starts(pages: list[str], people: list[list[str]]) -> list[int]:
+    """Return the page (0-based) on which each person's letter starts: their address."""
+    starts = []
+    for person in people:
+        address = f"{full_name(person)} {person[3]} {person[4]}"
+        found = [number for number, page in enumerate(pages) if address in normalise(page)]
+        assert len(found) == 1, (full_name(person), found)
+        starts.append(found[0])
+    return starts
+
+
+def expected_pages(pages_per_person: list[int]) -> tuple[int, list[int]]:
+    """Return the page count and start pages that `break-before: recto` gives: every person
+    starts on a front (odd, 1-based) page, so a one-page letter is followed by a blank back."""
+    position, starts = 0, []
+    for pages in pages_per_person:
+        if position % 2:
+            position += 1
+        starts.append(position)
+        position += pages
+    return position, starts
+
+
+# --- Every format gives the same letters ----------------------------------------------------
+
+
+def test_the_lists_are_really_in_their_formats() -> None:
+    rows = rows_of(PEOPLE)
+    assert FORMATS["csv-semicolon-utf8-bom"][1](rows).startswith(b"\xef\xbb\xbf")
+    assert not FORMATS["csv-semicolon-utf8"][1](rows).startswith(b"\xef\xbb\xbf")
+    assert FORMATS["utf16-tab"][1](rows)[:2] in (b"\xff\xfe", b"\xfe\xff")
+    cp1252 = FORMATS["csv-semicolon-cp1252"][1](rows)
+    assert "é".encode("cp1252") in cp1252
+    with pytest.raises(UnicodeDecodeError):
+        cp1252.decode("utf-8")
+    book = openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"][1](rows)))
+    sheet = book.active
+    assert sheet is not None
+    dates = [sheet.cell(row=r, column=COLUMNS.index("datum") + 1).value for r in (2, 3)]
+    assert isinstance(dates[0], dt.datetime)
+    assert dates[1] == "3-12-2026"
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_every_person_starts_on_a_front_page(merges: Merges, name: str) -> None:
+    pdf, pages = merges.format(name)
+    total, starts = expected_pages(PAGES_PER_PERSON)
+    assert page_count(pdf) == total
+    assert person_starts(pages, PEOPLE) == starts
+    assert all(start % 2 == 0 for start in starts)  # 0-based even: a front page
+    # The padding page after the Dutch-only letter carries no letter text.
+    assert "Herinnering" not in pages[1]
+
+
+@pytest.mark.parametrize("name", [n for n in FORMATS if n != "csv-semicolon-utf8"])
+def test_every_format_gives_the_same_letters(merges: Merges, name: str) -> None:
+    reference_pdf, reference = merges.format("csv-semicolon-utf8")
+    pdf, pages = merges.format(name)
+    assert page_count(pdf) == page_count(reference_pdf)
+    for number, (page, expected) in enumerate(zip(pages, reference, strict=True)):
+        assert without_letter_date(page) == without_letter_date(expected), (name, number)
+
+
+def test_the_names_are_printed_with_their_accents(merges: Merges) -> None:
+    _pdf, pages = merges.format("csv-semicolon-cp1252")
+    text = normalise("\n".join(pages))
+    for person in PEOPLE:
+        assert full_name(person) in text, full_name(person)
+    assert "5038 AB" in text and "5038 CL" in text
+
+
+def test_the_people_are_in_the_order_of_the_file(merges: Merges) -> None:
+    _pdf, pages = merges.format("xlsx")
+    text = normalise("\n".join(pages))
+    positions = [text.index(full_name(person)) for person in PEOPLE]
+    assert positions == sorted(positions)
+    # And the same the other way round.
+    reversed_people = PEOPLE[::-1]
+    data = csv_bytes(rows_of(reversed_people), ";", "utf-8")
+    response = upload(merges.app, "omgekeerd.csv", data)
+    assert response.status_code == 200, problems_text(response)
+    text = normalise("\n".join(pages_text(response.data)))
+    positions = [text.index(full_name(person)) for person in reversed_people]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("name", ["csv-semicolon-utf8", "xlsx"])
+def test_each_person_gets_their_own_language(merges: Merges, name: str) -> None:
+    _pdf, pages = merges.format(name)
+    _total, starts = expected_pages(PAGES_PER_PERSON)
+    scripts = {"nl": None, "en": None, "Arabisch": ARABIC_LETTERS, "ti": ETHIOPIC_LETTERS}
+    scripts["Arabic"] = ARABIC_LETTERS
+    for person, start, count in zip(PEOPLE, starts, PAGES_PER_PERSON, strict=True):
+        own = pages[start : start + count]
+        assert not ARABIC_LETTERS.search(own[0]) and not ETHIOPIC_LETTERS.search(own[0])
+        script = scripts[person[7]]
+        if script is not None:
+            assert script.search(own[1]), full_name(person)
+        elif person[7] == "en":
+            assert "Reminder of your appointment" in normalise(own[1])
+
+
+# --- Column names and language names --------------------------------------------------------
+
+LANGUAGE_NAMES = ["ar", "Arabisch", "Arabic", "العربية", "Tigrinya", "ትግርኛ", "Tigrinisch"]
+HEADER_SPELLINGS = {
+    "voornaam": "Voor-naam",
+    "tussenvoegsel": "Tussen_voegsel",
+    "achternaam": "ACHTERNAAM",
+    "straat": " Straat ",
+    "huisnummer": "Huis nummer",
+    "postcode": "POST CODE",
+    "plaats": "plaats",
+    "taal": "Taal",
+    "afspraak": "Afspraak",
+    "datum": "DATUM",
+    "tijd": "Tijd",
+    "locatie": "Locatie",
+    "contactpersoon": "Contact-Persoon",
+    "telefoon": "Tele_foon",
+}
+
+
+def test_column_names_and_language_names_may_be_written_many_ways(staff_app: Flask) -> None:
+    people = [
+        [f"Naam{n}", "", f"Achter{n}", "Spoorlaan", str(n + 1), "5038 CB", "Tilburg", language]
+        for n, language in enumerate(LANGUAGE_NAMES)
+    ]
+    rows = rows_of(people)
+    rows[0] = [HEADER_SPELLINGS[column] for column in COLUMNS]
+    response = upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8"))
+    assert response.status_code == 200, problems_text(response)
+    pages = pages_text(response.data)
+    assert page_count(response.data) == 2 * len(people)
+    assert person_starts(pages, people) == list(range(0, 2 * len(people), 2))
+    for number, language in enumerate(LANGUAGE_NAMES):
+        translated = pages[2 * number + 1]
+        script = ARABIC_LETTERS if number < 4 else ETHIOPIC_LETTERS
+        assert script.search(translated), language
+
+
+# --- Lists with problems --------------------------------------------------------------------
+
+
+def good_row(n: int) -> list[str]:
+    return [f"Naam{n}", "", f"Achter{n}", "Spoorlaan", str(n), "5038 CB", "Tilburg", "ar"]
+
+
+def with_values(row: list[str], **values: str) -> list[str]:
+    full = [*row, *APPOINTMENT, PHONE]
+    for column, value in values.items():
+        full[COLUMNS.index(column)] = value
+    return full
+
+
+# (row as the spreadsheet numbers it, column, message id)
+ROW_PROBLEMS = [
+    (3, "achternaam", "This is empty."),
+    (4, "taal", "This language is unknown."),
+    (5, "datum", "This date does not exist."),
+    (6, "postcode", "A Dutch postcode is 4 digits and 2 letters, for example 5038 AA."),
+    (9, "tijd", "This time does not exist."),
+    (9, "telefoon", "A phone number has only digits, spaces and + - ( )."),
+]
+
+
+def list_with_problems() -> list[list[str]]:
+    return [
+        COLUMNS,  # row 1
+        with_values(good_row(2)),
+        with_values(good_row(3), achternaam=""),
+        with_values(good_row(4), taal="Klingon"),
+        with_values(good_row(5), datum="31-02-2027"),
+        with_values(good_row(6), postcode="B-1000"),
+        with_values(good_row(7)),
+        [""] * len(COLUMNS),  # row 8: an empty row between the people
+        with_values(good_row(9), tijd="25:00", telefoon="013 abc 4567"),
+        with_values(good_row(10)),
+    ]
+
+
+def audit_count(app: Flask) -> int:
+    with app.app_context():
+        return int(db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) or 0)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_every_problem_is_listed_by_row_and_column(staff_app: Flask, kind: str) -> None:
+    rows = list_with_problems()
+    data = csv_bytes(rows, ";", "utf-8") if kind == "csv" else xlsx_bytes(list(rows))
+    before = audit_count(staff_app)
+    page = refused(upload(staff_app, f"lijst.{kind}", data))
+    expected = [(row, column, message(staff_app, msgid)) for row, column, msgid in ROW_PROBLEMS]
+    assert page.problems == expected
+    assert audit_count(staff_app) == before  # nothing was printed
+
+
+def test_the_problems_are_told_in_plain_words(staff_app: Flask) -> None:
+    response = upload(staff_app, "lijst.csv", csv_bytes(list_with_problems(), ";", "utf-8"))
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    for heading in ("Row", "Column", "Problem"):
+        assert f">{message(staff_app, heading)}<" in html, heading
+    assert "Traceback" not in html and "ValueError" not in html
+
+
+def test_one_wrong_row_among_many_prints_nothing(staff_app: Flask) -> None:
+    rows = [COLUMNS] + [with_values(good_row(n)) for n in range(2, 22)]
+    rows[15] = with_values(good_row(16), datum="30-02-2026")
+    page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
+    assert page.problems == [(16, "datum", message(staff_app, "This date does not exist."))]
+
+
+def test_a_missing_column_is_named(staff_app: Flask) -> None:
+    rows = rows_of(PEOPLE)
+    gone = COLUMNS.index("locatie")
+    rows = [row[:gone] + row[gone + 1 :] for row in rows]
+    page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
+    assert page.problems == [(1, "locatie", message(staff_app, "This column is missing."))]
+
+
+def test_the_name_prefix_column_may_be_left_out(staff_app: Flask) -> None:
+    rows = rows_of(PEOPLE[3:4])
+    gone = COLUMNS.index("tussenvoegsel")
+    rows = [row[:gone] + row[gone + 1 :] for row in rows]
+    response = upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8"))
+    assert response.status_code == 200, problems_text(response)
+    assert response.mimetype == "application/pdf"
+
+
+def test_a_missing_column_and_wrong_rows_are_all_listed_at_once(staff_app: Flask) -> None:
+    # "Every problem is named by row and column before anything is printed" (merge.py): a
+    # staff member should not have to upload the list again to hear about the next problem.
+    rows = list_with_problems()
+    gone = COLUMNS.index("locatie")
+    rows = [row[:gone] + row[gone + 1 :] for row in rows]
+    page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
+    problems = page.problems
+    assert (1, "locatie", message(staff_app, "This column is missing.")) in problems
+    for row, column, msgid in ROW_PROBLEMS:
+        assert (row, column, message(staff_app, msgid)) in problems, (row, column)
+
+
+def test_a_header_without_people_is_refused(staff_app: Flask) -> None:
+    page = refused(upload(staff_app, "lijst.csv", csv_bytes([COLUMNS], ";", "utf-8")))
+    assert page.problems == [(1, "", message(staff_app, "The list has no people in it."))]
+
+
+# --- Limits and files that are no list ------------------------------------------------------
+
+
+def test_more_than_the_maximum_of_people_is_refused(staff_app: Flask) -> None:
+    rows = [COLUMNS] + [with_values(good_row(n)) for n in range(MAX_ROWS + 1)]
+    data = csv_bytes(rows, ";", "utf-8")
+    assert len(data) < MAX_BYTES
+    page = refused(upload(staff_app, "lijst.csv", data))
+    assert normalise(page.file_error) == message(
+        staff_app,
+        "The list has %(count)s people. At most 1,000 fit in one print.",
+        count=MAX_ROWS + 1,
+    )
+    assert not page.problems
+
+
+def test_the_maximum_of_people_itself_is_checked_row_by_row(staff_app: Flask) -> None:
+    # Exactly 1,000 people is allowed: the list is checked (here one date is wrong, so
+    # nothing is printed and the test stays fast).
+    rows = [COLUMNS] + [with_values(good_row(n)) for n in range(MAX_ROWS)]
+    rows[MAX_ROWS] = with_values(good_row(MAX_ROWS), datum="31-04-2026")
+    page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
+    assert not normalise(page.file_error)
+    assert page.problems == [
+        (MAX_ROWS + 1, "datum", message(staff_app, "This date does not exist."))
+    ]
+
+
+def test_a_file_over_5_mb_is_refused(staff_app: Flask) -> None:
+    rows = rows_of(PEOPLE)
+    rows[1][COLUMNS.index("locatie")] = "x" * (MAX_BYTES + 10)
+    data = csv_bytes(rows, ";", "utf-8")
+    assert len(data) > MAX_BYTES
+    page = refused(upload(staff_app, "lijst.csv", data))
+    assert normalise(page.file_error) == message(
+        staff_app, "The file is larger than 5 MB. Split the list into smaller files."
+    )
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+
+
+def zip_without_a_sheet() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notes.txt", "geen tabel")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "msgid"),
+    [
+        ("lijst.csv", b"", "The file is empty."),
+        ("lijst.csv", b"\r\n\r\n  \r\n", "The file is empty."),
+        ("lijst.xlsx", b"", "The file is empty."),
+        ("foto.xlsx", PNG, "This is not an Excel file that can be read."),
+        ("archief.xlsx", zip_without_a_sheet(), "This is not an Excel file that can be read."),
+        ("brief.pdf", b"%PDF-1.7\n" + bytes(range(256)), "Upload a CSV file or an Excel file (.xlsx)."),
+        ("foto.png", PNG, "Upload a CSV file or an Excel file (.xlsx)."),
+    ],
+    ids=["empty", "only-blank-lines", "empty-xlsx", "png-as-xlsx", "zip-as-xlsx", "pdf", "png"],
+)
+def test_a_file_that_is_no_list_is_refused_with_a_clear_message(
+    staff_app: Flask, filename: str, data: bytes, msgid: str
+) -> None:
+    page = refused(upload(staff_app, filename, data))
+    assert normalise(page.file_error) == message(staff_app, msgid)
+
+
+def test_no_file_at_all_is_refused_with_a_clear_message(staff_app: Flask) -> None:
+    response = staff_app.test_client().post(
+        URL, data={"municipality": MUNICIPALITY}, content_type="multipart/form-data"
+    )
+    page = refused(response)
+    assert normalise(page.file_error) == message(
+        staff_app, "Choose the file with the list of people."
+    )
+
+
+# --- A long list: printed in chunks by worker processes -------------------------------------
+
+
+def test_a_long_list_is_one_pdf_with_everyone_in_order_on_front_pages(staff_app: Flask) -> None:
+    count = 30
+    assert count > PEOPLE_PER_DOCUMENT
+    languages = ["nl", "en", "ar", "ti"]
+    people = [
+        [f"Persoon{n:02d}", "", f"Achternaam{n:02d}", "Spoorlaan", str(n), "5038 CB",
+         "Tilburg", languages[n % 4]]
+        for n in range(count)
+    ]
+    response = upload(staff_app, "lang.csv", csv_bytes(rows_of(people), ";", "utf-8"))
+    assert response.status_code == 200, problems_text(response)
+    assert response.headers["Content-Disposition"] == f'inline; filename="{SLUG}-{count}.pdf"'
+    pages = pages_text(response.data)
+    text = normalise("\n".join(pages))
+    positions = [text.index(full_name(person)) for person in people]
+    assert positions == sorted(positions), "the people are not in the order of the list"
+    per_person = [1 if person[7] == "nl" else 2 for person in people]
+    total, starts = expected_pages(per_person)
+    found = person_starts(pages, people)
+    behind = [full_name(people[n]) for n, start in enumerate(found) if start % 2]
+    assert not behind, f"these letters start on the back of another person's sheet: {behind}"
+    assert found == starts
+    assert page_count(response.data) == total
+
+
+# --- Audit log ------------------------------------------------------------------------------
+
+
+def test_the_audit_log_says_who_made_what_for_how_many_never_for_whom(staff_app: Flask) -> None:
+    with staff_app.app_context():
+        last = db.session.scalar(db.select(db.func.max(AuditEntry.id))) or 0
+    response = upload(staff_app, "lijst.csv", csv_bytes(rows_of(PEOPLE), ";", "utf-8"))
+    assert response.status_code == 200, problems_text(response)
+    with staff_app.app_context():
+        entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.id > last)).all()
+        assert len(entries) == 1
+        entry = entries[0]
+        assert entry.user_email == STAFF_EMAIL
+        assert entry.action == "letter-list"
+        assert entry.document == SLUG
+        assert entry.municipality == MUNICIPALITY
+        assert entry.people == len(PEOPLE)
+        assert entry.at is not None
+        recorded = " ".join(
+            str(getattr(entry, column.name)) for column in AuditEntry.__table__.columns
+        )
+    for person in PEOPLE:
+        for value in (person[0], person[2], person[3], full_name(person)):
+            assert value not in recorded, value
+        assert person[5].upper().replace(" ", "") not in recorded.upper().replace(" ", "")

@@ -173,6 +173,13 @@ def logout() -> Response:
     return redirect(url_for("accounts.login"))
 
 
+@bp.after_request
+def never_cached(response: Response) -> Response:
+    """Login pages carry a CSRF token for this visitor: no cache may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def too_many_attempts(_error: Exception) -> tuple[str, int]:
     """Say in the reader's language that they must wait before trying again."""
     return render_template("staff/too_many.html"), 429
@@ -222,8 +229,9 @@ def database_url(app: Flask) -> str:
 def init_app(app: Flask) -> None:
     """Set up the database, login, rate limits, the login pages and `flask users`."""
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(app))
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's defaults are HttpOnly and no SameSite: a login cookie also needs SameSite.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     db.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

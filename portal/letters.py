@@ -199,12 +199,18 @@ def render_in_worker(html: str) -> bytes:
 
 
 def join_pdfs(pdfs: list[bytes]) -> bytes:
-    """Join PDFs into one, in order, in memory."""
+    """Join PDFs into one, in order, in memory; each part ends on the back of a sheet.
+
+    Every part starts its first person on a front page, so a part with an odd number of
+    pages gets a blank back page: the next part's first person starts on a new sheet too.
+    """
     if len(pdfs) == 1:
         return pdfs[0]
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(io.BytesIO(pdf))
+        if len(writer.pages) % 2:
+            writer.add_blank_page()
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()

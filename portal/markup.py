@@ -58,20 +58,24 @@ def isolate(text: str, lang: str = "nl", direction: str = "ltr") -> Markup:
 
 
 PLACEHOLDER_IN_HTML = re.compile(r"\(\(([a-z0-9_]+)\)\)")
+# Placeholders next to each other ("((voornaam)) ((achternaam))") form one name or address.
+PLACEHOLDER_RUN = re.compile(r"\(\([a-z0-9_]+\)\)(?:[ \u00a0]+\(\([a-z0-9_]+\)\))*")
 
 
 def fill_placeholders(html: Markup, values: dict[str, str], lang: str, direction: str) -> Markup:
     """Put each ((name))'s value into a letter's HTML, escaped, in one pass.
 
     The values are escaped text, never Markdown or HTML, and one pass means a value that
-    itself looks like ((achternaam)) stays as typed. In right-to-left text each value is
-    isolated, so a Dutch name, postcode or time keeps its own order.
+    itself looks like ((achternaam)) stays as typed. In right-to-left text each run of
+    placeholders is isolated as a whole, so "Ali van der Berg" or "5038 AB  Tilburg" keeps
+    its own left-to-right order instead of being read word by word from the right.
     """
 
-    def value(match: re.Match[str]) -> str:
-        text = values.get(match.group(1), "")
-        if direction == "rtl":
-            return str(isolate(text))
-        return str(escape(text))
+    def one(match: re.Match[str]) -> str:
+        return values.get(match.group(1), "")
 
-    return Markup(PLACEHOLDER_IN_HTML.sub(value, str(html)))  # noqa: S704 - values escaped above
+    def run(match: re.Match[str]) -> str:
+        text = PLACEHOLDER_IN_HTML.sub(one, match.group(0))
+        return str(isolate(text)) if direction == "rtl" else str(escape(text))
+
+    return Markup(PLACEHOLDER_RUN.sub(run, str(html)))  # noqa: S704 - values escaped above

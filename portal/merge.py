@@ -81,10 +81,13 @@ def read_xlsx(data: bytes) -> list[list[str]]:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ListError(_l("This is not an Excel file that can be read.")) from error
-    sheet = book.worksheets[0]
-    rows = [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+    try:
+        if not book.worksheets:
+            raise ListError(_l("The file is empty."))
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        return [[cell_text(value) for value in row] for row in rows]
+    finally:
+        book.close()
 
 
 def read_table(filename: str, data: bytes) -> list[list[str]]:
@@ -102,19 +105,11 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
 
 def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person], list[Problem]]:
     """Check every row of a list; return the people in row order, or every problem found."""
-    rows = [
-        (number, row) for number, row in enumerate(table, start=1) if any(c.strip() for c in row)
-    ]
+    rows = [(n, row) for n, row in enumerate(table, start=1) if any(c.strip() for c in row)]
     if not rows:
         raise ListError(_l("The file is empty."))
     header_number, header = rows[0]
     columns = {column_key(name): index for index, name in enumerate(header) if name.strip()}
-    people: list[Person] = []
-    problems: list[Problem] = []
-    missing = [field for field in fields if column_key(field.name) not in columns]
-    for field in missing:
-        if field.name != "tussenvoegsel":  # the one field that may be left out
-            problems.append(Problem(header_number, field.name, str(_l("This column is missing."))))
     data_rows = rows[1:]
     if len(data_rows) > MAX_ROWS:
         raise ListError(
@@ -123,28 +118,24 @@ def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person
                 count=len(data_rows),
             )
         )
+    problems: list[Problem] = []
+    missing = {f.name for f in fields if column_key(f.name) not in columns}
+    for name in sorted(missing - {"tussenvoegsel"}):  # the one column that may be left out
+        problems.append(Problem(header_number, name, str(_l("This column is missing."))))
     if not data_rows:
         problems.append(Problem(header_number, "", str(_l("The list has no people in it."))))
-    if problems:
-        return [], problems
+    people: list[Person] = []
     for number, row in data_rows:
-        raw = {
-            field.name: row[columns[column_key(field.name)]]
-            if column_key(field.name) in columns and columns[column_key(field.name)] < len(row)
-            else ""
-            for field in fields
-        }
+        raw = {f.name: cell(row, columns.get(column_key(f.name))) for f in fields}
         person, errors = check_person(fields, raw)
         for name, message in errors.items():
-            problems.append(
-                Problem(
-                    number,
-                    header[columns[column_key(name)]].strip()
-                    if column_key(name) in columns
-                    else name,
-                    message,
-                )
-            )
+            if name not in missing:  # a missing column is named once, above, not per row
+                problems.append(Problem(number, header[columns[column_key(name)]].strip(), message))
         if person is not None:
             people.append(person)
     return (people if not problems else []), problems
+
+
+def cell(row: list[str], index: int | None) -> str:
+    """Return a row's value in a column, or nothing when the row is shorter."""
+    return row[index] if index is not None and index < len(row) else ""

@@ -285,7 +285,9 @@ def home() -> str:
 class MunicipalityForm(FlaskForm):
     """The letterhead to print on: one of the staff member's own municipalities."""
 
-    municipality = SelectField(_l("Municipality"))
+    # Not checked against the choices here: chosen_municipality() refuses another
+    # municipality's letterhead with 403, whatever was posted.
+    municipality = SelectField(_l("Municipality"), validate_choice=False)
 
     def fill_choices(self) -> None:
         """Offer only the municipalities this account works for."""

@@ -45,6 +45,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bench.print_speed import log_in_staff, page_count, render_plain, standalone
+from bench.throughput import machine_seconds
 from portal import create_app, letters, merge
 from portal.public import content
 
@@ -266,9 +267,32 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def machine_busy_seconds() -> float:
+    """Return the CPU seconds all cores have been busy since boot (processes and interrupts)."""
+    busy, irq, _steal = machine_seconds()
+    return busy + irq
+
+
+class Load:
+    """How many cores everything else on the machine kept busy while a measurement ran:
+    all busy CPU time (/proc/stat) minus this process's and its ended children's."""
+
+    def __init__(self) -> None:
+        self.began = time.perf_counter()
+        self.machine = machine_busy_seconds()
+        self.ours = time.process_time() + children_cpu_seconds()
+
+    def other_cores(self, extra_ours_s: float = 0.0) -> float:
+        wall = time.perf_counter() - self.began
+        machine = machine_busy_seconds() - self.machine
+        ours = time.process_time() + children_cpu_seconds() - self.ours + extra_ours_s
+        return max(0.0, (machine - ours) / wall)
+
+
 def merge_direct(app: Flask, data: bytes) -> dict[str, Any]:
     """Merge a list the way the staff view does, calling the functions; return the numbers."""
     with app.test_request_context(MERGE_PATH, method="POST"):
+        load = Load()
         cpu, cpu_workers = time.process_time(), children_cpu_seconds()
         began = time.perf_counter()
         template = letters.loaded_letter(LETTER)
@@ -288,12 +312,14 @@ def merge_direct(app: Flask, data: bytes) -> dict[str, Any]:
             "seconds": seconds,
             "cpu_parent_s": time.process_time() - cpu,
             "cpu_workers_s": children_cpu_seconds() - cpu_workers,
+            "other_cores": load.other_cores(),
             "pdf": pdf,
         }
 
 
 def merge_post(client: FlaskClient, data: bytes) -> dict[str, Any]:
     """POST the list to the staff merge page; return the seconds and the PDF."""
+    load = Load()
     began = time.perf_counter()
     response = client.post(
         MERGE_PATH,
@@ -308,7 +334,7 @@ def merge_post(client: FlaskClient, data: bytes) -> dict[str, Any]:
         )
     if response.headers.get("Cache-Control") != "no-store":
         raise RuntimeError("the merged letters were sent without Cache-Control: no-store")
-    return {"seconds": seconds, "pdf": response.data}
+    return {"seconds": seconds, "other_cores": load.other_cores(), "pdf": response.data}
 
 
 def series(runs: list[dict[str, Any]], people: int) -> dict[str, Any]:
@@ -327,6 +353,7 @@ def series(runs: list[dict[str, Any]], people: int) -> dict[str, Any]:
         "bytes": len(pdf),
         "pages": page_count(pdf),
         "same_pages_every_run": len({page_count(run["pdf"]) for run in runs}) == 1,
+        "other_cores": [round(run["other_cores"], 2) for run in runs],
     }
     if "cpu_parent_s" in runs[0]:
         result["cpu_parent_ms_per_letter"] = statistics.median(
@@ -412,8 +439,8 @@ def instrumented(app: Flask) -> Iterator[dict[str, list[Any]]]:
         app.jinja_env.globals["qr_code"] = original_qr
 
 
-def where_time_goes(app: Flask, data: bytes) -> dict[str, Any]:
-    """Run one instrumented merge; split its wall time into phases, per letter."""
+def where_time_goes(app: Flask, data: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run one merge with timing wrappers; return the run and its time split into parts."""
     with instrumented(app) as notes:
         began = time.perf_counter()
         run = merge_direct(app, data)
@@ -453,7 +480,8 @@ def where_time_goes(app: Flask, data: bytes) -> dict[str, Any]:
         ("rest", ended - join_ended, None),
     ]
     chunk_pages = [page_count(bytes(chunk)) for chunk in chunks]
-    return {
+    joined_pages = page_count(run["pdf"])
+    return run, {
         "people": people,
         "seconds": run["seconds"],
         "letters_per_second": people / run["seconds"],
@@ -482,7 +510,10 @@ def where_time_goes(app: Flask, data: bytes) -> dict[str, Any]:
         "cpu_workers_ms_per_letter": run["cpu_workers_s"] * 1000 / people,
         "chunk_pages": chunk_pages,
         "odd_chunks_before_last": sum(pages % 2 for pages in chunk_pages[:-1]),
-        "pages": page_count(run["pdf"]),
+        # Blank pages the join added, so that every chunk starts on the front of a sheet.
+        "blank_pages_added": joined_pages - sum(chunk_pages),
+        "pages": joined_pages,
+        "other_cores": run["other_cores"],
     }
 
 
@@ -674,11 +705,10 @@ def measure() -> dict[str, Any]:
         merge_direct(app, warmup_data)
 
         print(f"  {ROWS}-row merge, functions called directly: {RUNS} runs ...", flush=True)
-        direct_runs = [merge_direct(app, data) for _ in range(RUNS)]
-        direct = series(direct_runs, ROWS)
-
-        print(f"  {ROWS}-row merge, instrumented (where the time goes) ...", flush=True)
-        profile = where_time_goes(app, data)
+        timed = [where_time_goes(app, data) for _ in range(RUNS)]
+        direct = series([run for run, _ in timed], ROWS)
+        # Where the time goes: the parts of the run with the median time.
+        profile = sorted(timed, key=lambda pair: pair[0]["seconds"])[len(timed) // 2][1]
 
         print(f"  {ROWS}-row merge, POST {MERGE_PATH} (test client): {RUNS} runs ...", flush=True)
         client = app.test_client()

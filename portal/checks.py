@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from flask import Flask
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import MapAdapter
 
 from .content import SOURCE_LANGUAGE, Content, ContentError, Form, Letter, Step, load_content
 
@@ -116,7 +117,21 @@ def catalog_findings(catalogs: Path, languages: list[str]) -> list[Finding]:
     return findings
 
 
-def link_findings(app: Flask, content: Content) -> list[Finding]:
+def link_works(adapter: MapAdapter, content: Content, languages: list[str], target: str) -> bool:
+    """Say whether a link inside the portal leads to a page: a route, with a real language,
+    step and municipality in it."""
+    try:
+        _endpoint, args = adapter.match(target.split("#")[0].split("?")[0])
+    except HTTPException:
+        return False
+    if "lang" in args and args["lang"] not in languages:
+        return False
+    if "step" in args and content.step(str(args["step"])) is None:
+        return False
+    return "municipality" not in args or args["municipality"] in content.municipalities
+
+
+def link_findings(app: Flask, content: Content, languages: list[str]) -> list[Finding]:
     """Name every link inside the portal that leads nowhere."""
     adapter = app.url_map.bind("localhost")
     findings = []
@@ -124,12 +139,9 @@ def link_findings(app: Flask, content: Content) -> list[Finding]:
         for text in item.texts.values():
             for number, line in enumerate(text.path.read_text(encoding="utf-8").split("\n"), 1):
                 for target in MARKDOWN_LINK.findall(line):
-                    try:
-                        adapter.match(target.split("#")[0].split("?")[0])
-                    except HTTPException:
-                        findings.append(
-                            Finding(text.path, number, f"the link {target} leads nowhere")
-                        )
+                    if not link_works(adapter, content, languages, target):
+                        message = f"the link {target} leads nowhere"
+                        findings.append(Finding(text.path, number, message))
     return findings
 
 
@@ -143,7 +155,7 @@ def check_all(app: Flask, languages: list[str]) -> list[Finding]:
         return [Finding(error.path, error.line, str(error).split(": ", 1)[-1])]
     findings = [Finding(e.path, e.line, str(e).split(": ", 1)[-1]) for e in problems]
     findings += catalog_findings(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), languages)
-    findings += link_findings(app, content)
+    findings += link_findings(app, content, languages)
     for item in content.translated():
         for problem in readability(source_body(item)).problems():
             findings.append(Finding(item.source.path, None, problem, error=False))

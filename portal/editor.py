@@ -405,7 +405,7 @@ def strings(lang: str) -> tuple[str, int] | Response:
             message.flags.discard("fuzzy")
         if not problems:
             save_catalog(catalog, path)
-            current_app.extensions["wegwijs_catalogs"].check()
+            current_app.extensions["wegwijs_catalogs"].check(force=True)
             commit(path, f"{lang}: interface strings saved")
             flash(_("Saved."), "success")
             return redirect(url_for(".strings", lang=lang))

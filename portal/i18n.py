@@ -116,8 +116,11 @@ def language_named(text: str) -> LocaleInfo | None:
 
 def choose_locale() -> str:
     """Choose the locale: URL prefix, then cookie, then Accept-Language, then Dutch."""
-    if request.view_args and request.view_args.get("lang") in languages():
-        return str(request.view_args["lang"])
+    # Only the public pages name their language in the URL; an editor page's <lang> is the
+    # language being edited, not the language of the editor.
+    if request.blueprint == "public" and request.view_args:
+        if request.view_args.get("lang") in languages():
+            return str(request.view_args["lang"])
     return language_from_headers() or current_app.config["DEFAULT_LANGUAGE"]
 
 
@@ -182,10 +185,10 @@ class CatalogWatcher:
         """Return every compiled catalog with its modification time."""
         return {path: path.stat().st_mtime for path in self.folder.glob("*/LC_MESSAGES/*.mo")}
 
-    def check(self) -> None:
+    def check(self, force: bool = False) -> None:
         """Forget the cached translations when a catalog changed (at most every interval)."""
         now = time.monotonic()
-        if now - self.checked < self.interval:
+        if now - self.checked < self.interval and not force:
             return
         self.checked = now
         current = self.snapshot()

@@ -19,7 +19,8 @@ from babel.dates import format_date
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from portal import create_app
 from portal.accounts import AuditEntry, db
@@ -116,10 +117,18 @@ def staff_app() -> Flask:
 
 
 def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResponse:
+    """Post a list as a browser does. The body is encoded here, in memory: the test client
+    would spool a large body to a temporary file that it never closes."""
+    boundary, body = encode_multipart(
+        {
+            "municipality": MUNICIPALITY,
+            "list": FileStorage(io.BytesIO(data), filename=filename, name="list"),
+        }
+    )
     return app.test_client().post(
         f"/staff/letters/{slug}/list",
-        data={"municipality": MUNICIPALITY, "list": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 

@@ -1,0 +1,342 @@
+"""XLIFF 1.2 for CAT tools: the export holds exactly what a language still needs; a translated
+file comes back in, checked as a whole; a broken file writes nothing."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
+
+import defusedxml
+import pytest
+from defusedxml import ElementTree as SafeElementTree
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+import portal.xliff
+from portal.content import load_content
+from tests.conftest import LANGUAGES, STATIC, ensure_account
+
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+Q = f"{{{NS}}}"
+EDITOR_EMAIL = "redacteur@wegwijs.example"
+REMOVED = "plan/05-pip/ti.md"
+CHANGED_LETTER = "letters/herinnering-afspraak"
+EXPECTED_IDS = {
+    "step/pip/title",
+    "step/pip/summary",
+    "step/pip/body",
+    "letter/herinnering-afspraak/subject",
+    "letter/herinnering-afspraak/body",
+}
+TIGRINYA_BODY = (
+    "## እንታይ ይኸውን?\nPIP ውልቃዊ መደብኩም እዩ።\n\n"
+    "## እንታይ ትገብሩ?\n- ናብቲ ዘተ ኪዱ።\n\n"
+    "## መን ይሕግዘኩም?\nklantregisseur ናይ ምምሕዳር ከተማ።\n\n"
+    "## ክንደይ ግዜ ይወስድ?\nድሕሪ brede intake ትረኽብዎ።\n"
+)
+TIGRINYA = {"title": "ፒ.ኣይ.ፒ", "summary": "ምምሕዳር ከተማ ምሳኹም መደብ ይገብር።", "body": TIGRINYA_BODY}
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE xliff [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+<file original="wegwijs" source-language="nl" target-language="ti" datatype="plaintext"><body>
+<trans-unit id="step/pip/title"><source>PIP</source><target>&lol9;</target></trans-unit>
+</body></file></xliff>"""
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under a folder with its bytes."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def bump_mtime(path: Path) -> None:
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+@pytest.fixture
+def needs_work(content_copy: Path) -> Path:
+    """Remove the Tigrinya PIP step and change the Dutch reminder letter; return the copy."""
+    (content_copy / REMOVED).unlink()
+    dutch = content_copy / CHANGED_LETTER / "nl.md"
+    dutch.write_text(
+        dutch.read_text(encoding="utf-8") + "\nNeem deze brief mee.\n", encoding="utf-8"
+    )
+    bump_mtime(dutch)
+    return content_copy
+
+
+@pytest.fixture
+def editor(app_on: Callable[..., Flask], needs_work: Path) -> FlaskClient:
+    """Return a client of an app on the changed copy, logged in as an editor."""
+    client = app_on(WTF_CSRF_ENABLED=False).test_client()
+    user_id = ensure_account(client.application, EDITOR_EMAIL, "editor", ())
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client
+
+
+def export(client: FlaskClient, lang: str = "ti") -> bytes:
+    response = client.get(f"/editor/xliff/{lang}.xlf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/x-xliff+xml"
+    assert f'filename="wegwijs-{lang}.xlf"' in response.headers["Content-Disposition"]
+    return response.data
+
+
+def units(data: bytes) -> dict[str, Element]:
+    """Return the trans-units of an XLIFF file by id."""
+    root = SafeElementTree.fromstring(data)
+    found = {unit.get("id", ""): unit for unit in root.iter(f"{Q}trans-unit")}
+    assert len(found) == len(list(root.iter(f"{Q}trans-unit"))), "two units share an id"
+    return found
+
+
+def filled(data: bytes) -> bytes:
+    """Return the export with every empty target translated, as a CAT tool returns it."""
+    register_namespace("", NS)
+    root = SafeElementTree.fromstring(data)
+    for unit in root.iter(f"{Q}trans-unit"):
+        target = unit.find(f"{Q}target")
+        assert target is not None
+        if not (target.text or "").strip():
+            target.text = TIGRINYA[unit.get("id", "").rsplit("/", 1)[1]]
+        target.set("state", "translated")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8")
+
+
+def with_unit(data: bytes, unit_id: str, change: Callable[[Element], None]) -> bytes:
+    """Return an XLIFF file with one trans-unit changed (or added when it is not there)."""
+    register_namespace("", NS)
+    root = SafeElementTree.fromstring(data)
+    unit = next((u for u in root.iter(f"{Q}trans-unit") if u.get("id") == unit_id), None)
+    if unit is None:
+        body = root.find(f"{Q}file/{Q}body")
+        assert body is not None
+        unit = SubElement(body, f"{Q}trans-unit", {"id": unit_id})
+        SubElement(unit, f"{Q}source").text = "x"
+        SubElement(unit, f"{Q}target").text = "x"
+    change(unit)
+    return tostring(root, encoding="utf-8")
+
+
+def set_target(text: str) -> Callable[[Element], None]:
+    def change(unit: Element) -> None:
+        target = unit.find(f"{Q}target")
+        assert target is not None
+        target.text = text
+
+    return change
+
+
+def upload(client: FlaskClient, data: bytes, lang: str = "ti") -> TestResponse:
+    return client.post(
+        f"/editor/xliff/{lang}",
+        data={"xliff": (io.BytesIO(data), f"wegwijs-{lang}.xlf")},
+        content_type="multipart/form-data",
+    )
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def test_the_export_is_xliff_1_2_with_exactly_the_missing_and_outdated_texts(
+    editor: FlaskClient, needs_work: Path
+) -> None:
+    data = export(editor)
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    root = SafeElementTree.fromstring(data)
+    assert root.tag == f"{Q}xliff"
+    assert root.get("version") == "1.2"
+    files = root.findall(f"{Q}file")
+    assert len(files) == 1
+    file = files[0]
+    assert file.get("source-language") == "nl"
+    assert file.get("target-language") == "ti"
+    assert file.get("original")
+    assert file.get("datatype") == "plaintext"
+    assert [child.tag for child in file] == [f"{Q}body"]
+    found = units(data)
+    assert set(found) == EXPECTED_IDS
+    content = load_content(needs_work, STATIC, LANGUAGES)
+    pip = content.step("pip")
+    letter = content.letters["herinnering-afspraak"]
+    assert pip is not None
+    dutch_letter = (needs_work / CHANGED_LETTER / "nl.md").read_text(encoding="utf-8")
+    for unit_id, unit in found.items():
+        # XLIFF 1.2: source, then target; the whitespace of Markdown is kept.
+        assert [child.tag for child in unit][:2] == [f"{Q}source", f"{Q}target"], unit_id
+        assert unit.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve", unit_id
+    assert found["step/pip/title"].findtext(f"{Q}source") == pip.source.title
+    assert found["step/pip/summary"].findtext(f"{Q}source") == pip.source.summary
+    assert found["step/pip/body"].findtext(f"{Q}source", "").startswith("## Wat gebeurt er?")
+    for name in ("title", "summary", "body"):
+        target = found[f"step/pip/{name}"].find(f"{Q}target")
+        assert target is not None
+        assert not target.text, "a missing text has an empty target"
+        assert target.get("state") == "needs-translation"
+    assert found["letter/herinnering-afspraak/subject"].findtext(f"{Q}source") == (
+        letter.source.subject
+    )
+    body = found["letter/herinnering-afspraak/body"]
+    assert dutch_letter.endswith(body.findtext(f"{Q}source", ""))
+    assert "Neem deze brief mee." in body.findtext(f"{Q}source", "")
+    # An outdated text brings its old translation along, to be revised.
+    old = (needs_work / CHANGED_LETTER / "ti.md").read_text(encoding="utf-8")
+    target = body.find(f"{Q}target")
+    assert target is not None
+    assert target.text
+    assert target.text in old
+    assert target.get("state") == "needs-review-translation"
+
+
+def test_nothing_is_exported_for_up_to_date_texts(app_on: Callable[..., Flask]) -> None:
+    client = app_on(WTF_CSRF_ENABLED=False).test_client()
+    user_id = ensure_account(client.application, EDITOR_EMAIL, "editor", ())
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+    assert units(export(client)) == {}
+    assert units(export(client, "ar")) == {}
+
+
+def test_other_languages_do_not_get_the_missing_tigrinya_text(editor: FlaskClient) -> None:
+    found = units(export(editor, "ar"))
+    assert set(found) == {"letter/herinnering-afspraak/subject", "letter/herinnering-afspraak/body"}
+    assert editor.get("/editor/xliff/nl.xlf").status_code == 404
+    assert editor.get("/editor/xliff/xx.xlf").status_code == 404
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+def test_a_translated_file_comes_back_as_current_drafts(
+    editor: FlaskClient, needs_work: Path
+) -> None:
+    before = snapshot(needs_work)
+    response = upload(editor, filled(export(editor)))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == "/editor/xliff/ti"
+    after = snapshot(needs_work)
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert changed == {REMOVED, f"{CHANGED_LETTER}/ti.md"}
+    assert not list(needs_work.rglob("*.tmp"))
+    content = load_content(needs_work, STATIC, LANGUAGES)
+    pip = content.step("pip")
+    letter = content.letters["herinnering-afspraak"]
+    assert pip is not None
+    assert pip.status("ti") == "draft"
+    assert letter.status("ti") == "draft"
+    assert pip.texts["ti"].title == TIGRINYA["title"]
+    assert pip.texts["ti"].summary == TIGRINYA["summary"]
+    assert [s.heading for s in pip.texts["ti"].sections] == [
+        line[3:] for line in TIGRINYA_BODY.split("\n") if line.startswith("## ")
+    ]
+    # The rest of the letter's Tigrinya text is as it was; now made from the current Dutch.
+    assert letter.texts["ti"].placeholders == letter.source.placeholders
+    # Nothing is left to do for Tigrinya, and the public page shows the new text.
+    assert units(export(editor)) == {}
+    page = editor.get("/ti/plan/pip/").get_data(as_text=True)
+    assert f"<h1>{TIGRINYA['title']}</h1>" in page
+
+
+def unit_removed_placeholder(unit: Element) -> None:
+    target = unit.find(f"{Q}target")
+    assert target is not None
+    assert target.text
+    assert "((telefoon))" in target.text
+    target.text = target.text.replace("((telefoon))", "013 123 4567")
+
+
+def wrong_language(data: bytes) -> bytes:
+    return data.replace(b'target-language="ti"', b'target-language="am"')
+
+
+BROKEN: dict[str, Callable[[bytes], bytes]] = {
+    "unknown id": lambda data: with_unit(data, "step/nope/title", set_target("ስም")),
+    "unknown field": lambda data: with_unit(data, "step/pip/pictogram", set_target("ስም")),
+    "placeholder removed from a letter": lambda data: with_unit(
+        data, "letter/herinnering-afspraak/body", unit_removed_placeholder
+    ),
+    "empty target": lambda data: with_unit(data, "step/pip/summary", set_target("")),
+    "step body without its four parts": lambda data: with_unit(
+        data, "step/pip/body", set_target(TIGRINYA_BODY.split("## መን")[0])
+    ),
+    "wrong target language": wrong_language,
+    "not XML": lambda data: b"title;summary\nPIP;De gemeente\n",
+    "not XLIFF": lambda data: b"<html><body>PIP</body></html>",
+}
+
+
+@pytest.mark.parametrize("breaking", BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_file_writes_nothing(
+    editor: FlaskClient, needs_work: Path, breaking: Callable[[bytes], bytes]
+) -> None:
+    good = filled(export(editor))
+    before = snapshot(needs_work)
+    response = upload(editor, breaking(good))
+    assert response.status_code == 422
+    assert 'id="problems"' in response.get_data(as_text=True)
+    assert snapshot(needs_work) == before
+    # The same file, unbroken, would have been imported: the problem is what stopped it.
+    assert units(export(editor)).keys() == EXPECTED_IDS
+
+
+def test_an_empty_upload_writes_nothing(editor: FlaskClient, needs_work: Path) -> None:
+    before = snapshot(needs_work)
+    assert upload(editor, b"").status_code == 422
+    assert editor.post("/editor/xliff/ti", data={}).status_code == 422
+    assert snapshot(needs_work) == before
+
+
+@pytest.fixture
+def parse_failures(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """Record what the XLIFF reader's parser raised."""
+    failures: list[BaseException] = []
+    parse = portal.xliff.SafeElementTree.fromstring
+
+    def recording(data: bytes) -> Element:
+        try:
+            return parse(data)
+        except Exception as error:
+            failures.append(error)
+            raise
+
+    monkeypatch.setattr(portal.xliff.SafeElementTree, "fromstring", recording)
+    return failures
+
+
+def test_an_xml_bomb_is_refused_at_once_not_expanded(
+    editor: FlaskClient, needs_work: Path, parse_failures: list[BaseException]
+) -> None:
+    before = snapshot(needs_work)
+    started = time.perf_counter()
+    response = upload(editor, BILLION_LAUGHS)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422
+    assert elapsed < 2, f"the bomb took {elapsed:.1f} s: was it expanded?"
+    assert len(parse_failures) == 1
+    assert isinstance(parse_failures[0], defusedxml.EntitiesForbidden)
+    assert snapshot(needs_work) == before

@@ -10,8 +10,8 @@ personal data. Then, in this process on the app object (no server):
    workers, joined with pypdf), called directly inside `app.test_request_context()`; and the
    whole `POST /staff/letters/<letter>/list` through Flask's test client, logged in as a staff
    account (CSRF off). 3 timed runs each after one untimed 25-row warm-up merge; the median
-   gives letters per second (people / seconds). One more, instrumented 200-row run splits
-   the time into reading the list, making the HTML, the workers' rendering and the joining.
+   gives letters per second (people / seconds). Light wrappers in the direct runs split the
+   time into reading the list, making the HTML, the workers' rendering and the joining.
 2. The same letters through plain `weasyprint.HTML(string=...).write_pdf()` calls, one letter
    (one person: Dutch page, then their language) per call, the HTML made standalone as in
    print_speed.py. 20 of the 200 calls are timed (the same language mix) and extrapolated.
@@ -72,6 +72,7 @@ PEAK_MEMORY_BYTES = 500 * MB
 ISSUE_PLAIN_LETTERS_PER_SECOND = 3.0  # what the issue says plain calls manage
 MEMORY_SAMPLE_SECONDS = 0.2
 MEMORY_TIMEOUT_SECONDS = 170
+OTHER_LOAD_NOTE_CORES = 0.1  # say so when other processes used more than this meanwhile
 
 # Invented people. First names and surnames are combined at random, so no one real is meant.
 NAMES = {
@@ -444,7 +445,6 @@ def where_time_goes(app: Flask, data: bytes) -> tuple[dict[str, Any], dict[str, 
     with instrumented(app) as notes:
         began = time.perf_counter()
         run = merge_direct(app, data)
-        ended = began + run["seconds"]
     people = run["people"]
     chunks: list[RenderedChunk] = notes["chunks"]
     if not chunks or not all(isinstance(chunk, RenderedChunk) for chunk in chunks):
@@ -477,7 +477,6 @@ def where_time_goes(app: Flask, data: bytes) -> tuple[dict[str, Any], dict[str, 
         ),
         ("PDFs back to this process, pool closed", join_began - render_ended, None),
         ("join the chunk PDFs (pypdf `PdfWriter`)", join_ended - join_began, None),
-        ("rest", ended - join_ended, None),
     ]
     chunk_pages = [page_count(bytes(chunk)) for chunk in chunks]
     joined_pages = page_count(run["pdf"])
@@ -546,6 +545,7 @@ def plain_calls(app: Flask, data: bytes, counts: dict[str, int]) -> dict[str, An
             for lang, person in sample
         ]
     render_plain(documents[0][1])  # the first call of a process loads what every call needs
+    load = Load()
     calls: list[dict[str, Any]] = []
     for lang, document in documents:
         cpu = time.process_time()
@@ -574,7 +574,9 @@ def plain_calls(app: Flask, data: bytes, counts: dict[str, int]) -> dict[str, An
     estimate_s = sum(entry["mean_s"] * entry["in_list"] for entry in by_lang.values())
     estimate_cpu_s = sum(entry["mean_cpu_s"] * entry["in_list"] for entry in by_lang.values())
     timed_s = sum(call["s"] for call in calls)
+    other_cores = load.other_cores()
     return {
+        "other_cores": round(other_cores, 2),
         "people": total,
         "timed_calls": len(calls),
         "timed_s": timed_s,
@@ -643,7 +645,9 @@ def peak_memory(rows: int = BIG_ROWS) -> dict[str, Any]:
     log = OUT / "merge_memory.log"
     command = [sys.executable, "-m", "bench.merge_memory", str(rows)]
     samples: list[tuple[float, int, int, int]] = []  # seconds, processes, RSS kB, PSS kB
+    peak_parts: list[int] = []  # VmRSS kB of each process at the highest sum: merging first
     with log.open("wb") as stderr, tempfile.TemporaryFile() as stdout:
+        load = Load()  # counts the child and its workers as ours once it has been waited for
         began = time.monotonic()
         # A session of its own, so that it and its print workers can be stopped together.
         child = subprocess.Popen(
@@ -655,22 +659,28 @@ def peak_memory(rows: int = BIG_ROWS) -> dict[str, Any]:
                     raise RuntimeError(
                         f"the {rows}-row merge took longer than {MEMORY_TIMEOUT_SECONDS} s"
                     )
-                tree = process_tree(child.pid)
-                rss = sum(status_kb(pid, "VmRSS") for pid in tree)
-                pss = sum(pss_kb(pid) for pid in tree)
-                samples.append((time.monotonic() - began, len(tree), rss, pss))
+                # Until the child reports its merge done: what comes after is not the merge.
+                if not os.fstat(stdout.fileno()).st_size:
+                    tree = process_tree(child.pid)  # the child first, then its workers
+                    parts = [status_kb(pid, "VmRSS") for pid in tree]
+                    pss = sum(pss_kb(pid) for pid in tree)
+                    if sum(parts) > sum(peak_parts):
+                        peak_parts = parts
+                    samples.append((time.monotonic() - began, len(tree), sum(parts), pss))
                 time.sleep(MEMORY_SAMPLE_SECONDS)
         finally:
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGKILL)  # the child's own session: it and its workers
                 child.wait()
+        other_cores = load.other_cores()
         stdout.seek(0)
         output = stdout.read().decode()
     if child.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command)} exited with {child.returncode}:\n{log.read_text()[-2000:]}"
         )
-    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    merged, counted = output.strip().splitlines()[-2:]
+    result: dict[str, Any] = json.loads(merged) | json.loads(counted)
     peak = max(samples, key=lambda sample: sample[2])
     result |= {
         "command": " ".join(["python", *command[1:]]),
@@ -678,10 +688,12 @@ def peak_memory(rows: int = BIG_ROWS) -> dict[str, Any]:
         "samples": len(samples),
         "peak_tree_rss_bytes": peak[2] * 1024,
         "peak_tree_rss_processes": peak[1],
+        "peak_tree_rss_parts_bytes": [kb * 1024 for kb in peak_parts],
         "peak_tree_rss_at_s": peak[0],
         "peak_tree_pss_bytes": max(sample[3] for sample in samples) * 1024,
         "most_processes": max(sample[1] for sample in samples),
         "wall_s": time.monotonic() - began,
+        "other_cores": round(other_cores, 2),
         "timeline": [
             [round(t, 1), n, rss * 1024, pss * 1024]
             for t, n, rss, pss in samples[:: max(1, len(samples) // 60)]
@@ -717,8 +729,6 @@ def measure() -> dict[str, Any]:
 
         print(f"  plain weasyprint calls: {PLAIN_TIMED} of {ROWS} timed ...", flush=True)
         plain = plain_calls(app, data, counts)
-        with app.app_context():
-            workers = min(os.cpu_count() or 1, letters.MAX_PRINT_WORKERS)
 
     print(f"  {BIG_ROWS}-row merge in a child process (memory) ...", flush=True)
     memory = peak_memory(BIG_ROWS)
@@ -737,7 +747,7 @@ def measure() -> dict[str, Any]:
         "languages": counts,
         "list_bytes": len(data),
         "people_per_chunk": letters.PEOPLE_PER_DOCUMENT,
-        "print_workers": workers,
+        "print_workers": profile["workers"],
         "direct": direct,
         "post": post,
         "profile": profile,
@@ -759,7 +769,7 @@ def _verdict(ok: bool) -> str:
 
 
 def _mb(size: float) -> str:
-    return f"{size / MB:,.0f} MB"
+    return f"{size / MB:,.0f} MB" if size >= 10 * MB else f"{size / MB:.2f} MB"
 
 
 def _ms(value: float) -> str:
@@ -775,9 +785,13 @@ def render(results: dict[str, Any], heading: str) -> str:
     direct, post, plain = results["direct"], results["post"], results["plain"]
     profile, memory = results["profile"], results["memory"]
     targets = results["targets"]
-    counts = results["languages"]
     rows = results["rows"]
-    mix = ", ".join(f"{count} {lang}" for lang, count in counts.items())
+    workers = results["print_workers"]
+    mix = ", ".join(f"{count} {lang}" for lang, count in results["languages"].items())
+
+    def loads(values: list[float]) -> str:
+        return " / ".join(f"{value:.2f}" for value in values)
+
     lines = [
         "#### Mail merge (letters for a list)",
         "",
@@ -787,10 +801,11 @@ def render(results: dict[str, Any], heading: str) -> str:
         f"of {rows} invented people ({mix}; CSV with `;` and a UTF-8 BOM, "
         f"{results['list_bytes'] / KB:.1f} KB). WeasyPrint {results['versions']['weasyprint']}, "
         f"pypdf {results['versions']['pypdf']}, Python {results['versions']['python']}.",
-        f"- `print_letters` cuts the list into chunks of {results['people_per_chunk']} people "
-        f"and renders them in {results['print_workers']} forked worker processes (one per core, "
-        "at most 4). Letters per second = people ÷ seconds of the median of "
-        f"{direct['runs']} runs, after one untimed {WARMUP_ROWS}-row warm-up merge.",
+        f"- `print_letters` cuts the list into chunks of {results['people_per_chunk']} people, "
+        f"makes their HTML in this process and renders them in {workers} forked worker "
+        "processes (one per core, at most 4), then joins the PDFs with pypdf. Letters per "
+        f"second = people ÷ seconds of the median of {direct['runs']} runs, after one untimed "
+        f"{WARMUP_ROWS}-row warm-up merge.",
         "",
         "| target | measured | result |",
         "|---|---|---|",
@@ -799,38 +814,39 @@ def render(results: dict[str, Any], heading: str) -> str:
         f"{post['letters_per_second']:.1f} letters/s as a POST "
         f"| {_verdict(targets['letters_per_second'])} |",
         f"| peak memory of a {memory['rows']:,}-row merge < {PEAK_MEMORY_BYTES // MB} MB "
-        f"(process and its print workers) | {_mb(memory['peak_tree_rss_bytes'])} sum of VmRSS "
-        f"({memory['peak_tree_rss_processes']} processes); largest single process "
-        f"{_mb(max(memory['ru_maxrss_self_bytes'], memory['ru_maxrss_children_bytes']))} "
-        f"| {_verdict(targets['peak_memory'])} |",
+        f"(the process and its print workers) | {_mb(memory['peak_tree_rss_bytes'])} sum of "
+        f"VmRSS ({memory['peak_tree_rss_processes']} processes); merging process alone "
+        f"{_mb(memory['ru_maxrss_self_bytes'])} | {_verdict(targets['peak_memory'])} |",
         "",
-        "| what | letters/s | median | min | max | pages | PDF size |",
-        "|---|---|---|---|---|---|---|",
+        "| what | letters/s | median | min | max | pages | PDF size | other processes "
+        "(cores, each run) |",
+        "|---|---|---|---|---|---|---|---|",
         f"| {rows} rows: `read_table` + `check_list` + `print_letters` (called directly) "
         f"| **{direct['letters_per_second']:.1f}** | {_s(direct['median_s'])} "
         f"| {_s(direct['min_s'])} | {_s(direct['max_s'])} | {direct['pages']} "
-        f"| {_mb(direct['bytes'])} ({direct['bytes']:,} B) |",
+        f"| {_mb(direct['bytes'])} ({direct['bytes']:,} B) | {loads(direct['other_cores'])} |",
         f"| {rows} rows: whole `POST {MERGE_PATH}` (test client, logged in) "
         f"| **{post['letters_per_second']:.1f}** | {_s(post['median_s'])} | {_s(post['min_s'])} "
-        f"| {_s(post['max_s'])} | {post['pages']} | {_mb(post['bytes'])} ({post['bytes']:,} B) |",
+        f"| {_s(post['max_s'])} | {post['pages']} | {_mb(post['bytes'])} ({post['bytes']:,} B) "
+        f"| {loads(post['other_cores'])} |",
         f"| {rows} plain `weasyprint.HTML(string=…).write_pdf()` calls, one letter each "
         f"(**estimated** from {plain['timed_calls']} timed) "
-        f"| **{plain['letters_per_second']:.1f}** | {_s(plain['estimated_s'])} (total) | | "
-        f"| {plain['pages']} (sum) | {_mb(plain['bytes'])} (sum) |",
-        f"| {memory['rows']:,} rows: `print_letters` path in a child process (1 run) "
+        f"| **{plain['letters_per_second']:.1f}** | {_s(plain['estimated_s'])} (all {rows}) "
+        f"| | | {plain['pages']} (sum) | {_mb(plain['bytes'])} (sum) "
+        f"| {plain['other_cores']:.2f} |",
+        f"| {memory['rows']:,} rows: called directly, in a child process (1 run, for memory) "
         f"| {memory['people'] / memory['seconds']:.1f} | {_s(memory['seconds'])} | | "
-        f"| {memory['pages']} | {_mb(memory['bytes'])} |",
+        f"| {memory['pages']} | {_mb(memory['bytes'])} | {memory['other_cores']:.2f} |",
         "",
-        f"**Ours ÷ plain: {results['ours_over_plain']:.1f}×** (called directly; "
-        f"{results['post_over_plain']:.1f}× as a POST). The issue says plain calls manage about "
-        f"{ISSUE_PLAIN_LETTERS_PER_SECOND:.0f} letters per second; here they managed "
-        f"{plain['letters_per_second']:.1f} (estimated for all {plain['people']}; "
+        f"**Ours ÷ plain: {results['ours_over_plain']:.1f}×** in letters per second (called "
+        f"directly; {results['post_over_plain']:.1f}× as a POST). The issue says plain calls "
+        f"manage about {ISSUE_PLAIN_LETTERS_PER_SECOND:.0f} letters per second; here they "
+        f"managed {plain['letters_per_second']:.1f} (estimated for all {plain['people']}; "
         f"{plain['timed_letters_per_second']:.1f} in the {plain['timed_calls']} timed calls). "
-        f"The plain calls run one after another in one process, so on this "
-        f"{results['print_workers']}-core machine part of our lead is simply the "
-        f"{results['print_workers']} workers. Per letter of CPU time: ours "
+        f"The plain calls run one after another in one process, ours in {workers} workers, so "
+        "part of the lead is only the second core. CPU time per letter: ours "
         f"{_ms(direct['cpu_parent_ms_per_letter'] + direct['cpu_workers_ms_per_letter'])} "
-        f"({_ms(direct['cpu_parent_ms_per_letter'])} in this process, "
+        f"({_ms(direct['cpu_parent_ms_per_letter'])} in the merging process, "
         f"{_ms(direct['cpu_workers_ms_per_letter'])} in the workers), plain "
         f"{_ms(plain['cpu_ms_per_letter'])}.",
         "",
@@ -843,17 +859,17 @@ def render(results: dict[str, Any], heading: str) -> str:
         )
         + "); the mean time of each language × its number of letters in the list gives the "
         "estimate. Each call gets one person's letter as the single-letter page prints it "
-        "(`letters_html` with one person) made standalone as in the print benchmark (static "
-        "URLs as `file://` paths, `print.css` linked), fresh `HTML()` each time, default URL "
-        "fetcher, no `font_config` or cache; one untimed call first. Making that HTML is not "
-        "timed for the plain calls.",
+        "(`letters_html` with one person), made standalone as in the print benchmark (static "
+        "URLs as `file://` paths, `print.css` linked), a fresh `HTML()` each time, the default "
+        "URL fetcher, no `font_config` or cache; one untimed call first. Making that HTML is "
+        "not timed for the plain calls (it is for ours).",
         "",
-        f"Where the time of one {rows}-row merge goes (a fourth, instrumented run called "
-        f"directly, {profile['seconds']:.2f} s = {profile['letters_per_second']:.1f} letters/s; "
-        "wrappers note the start and end of each part, the workers' times come back with "
-        "their PDFs):",
+        f"Where the time of a {rows}-row merge goes (the median one of the {direct['runs']} "
+        f"direct runs, {profile['seconds']:.2f} s; light wrappers around `letters_html`, "
+        "`render_in_worker`, `join_pdfs` and `qr_code` note when each part starts and ends, "
+        "and the workers' times come back with their PDFs; the POST runs have no wrappers):",
         "",
-        "| part | seconds | ms per letter | share of the wall time | CPU ms per letter |",
+        "| part | seconds | ms per letter | share | CPU ms per letter |",
         "|---|---|---|---|---|",
     ]
     for phase in profile["phases"]:
@@ -865,60 +881,78 @@ def render(results: dict[str, Any], heading: str) -> str:
     lines.append(
         f"| **total** | **{profile['seconds']:.2f}** "
         f"| **{_ms(profile['seconds'] * 1000 / profile['people'])}** | | "
-        f"**{_ms(profile['cpu_parent_ms_per_letter'] + profile['cpu_workers_ms_per_letter'])}** |"
+        f"**{_ms(profile['cpu_parent_ms_per_letter'] + profile['cpu_workers_ms_per_letter'])}** "
+        "(all processes) |"
     )
-    html_phase = profile["phases"][1]
+    html_phase, render_phase = profile["phases"][1], profile["phases"][3]
     lines += [
         "",
-        f"- The HTML of all {profile['chunks']} chunks is made first, in this process, and only "
-        f"then are the workers forked: for {html_phase['share']:.0%} of the time the "
-        f"workers do not exist yet. Of that HTML time, {profile['qr_share_of_html']:.0%} is the "
+        f"- The HTML of all {profile['chunks']} chunks is made first, in the merging process, "
+        f"and only then are the workers forked: for {html_phase['share']:.0%} of the time no "
+        f"worker exists yet. Of that HTML time, {profile['qr_share_of_html']:.0%} is the "
         f"{profile['qr_codes']} QR codes (one per page, {_ms(profile['qr_ms_per_letter'])} per "
         "letter), though a letter's QR code depends only on the person's language.",
         f"- While rendering, the {profile['workers']} workers had a chunk in hand "
-        f"{profile['worker_busy_share']:.0%} of the time, but ran on a core only "
+        f"{profile['worker_busy_share']:.0%} of the time and were on a core "
         f"{profile['worker_cpu_share']:.0%} of it (their CPU time ÷ the wall time of their "
-        f"chunks): side by side, two WeasyPrint processes do not each get a full core on this "
-        f"machine. A chunk of {profile['people_per_chunk']} people takes "
-        f"{profile['render_s_per_chunk']:.2f} s (median). WeasyPrint's CPU time is "
-        f"{_ms(profile['phases'][3]['cpu_ms_per_letter'])} per letter: that alone allows at most "
-        f"{1000 * profile['workers'] / profile['phases'][3]['cpu_ms_per_letter']:.0f} letters "
-        f"per second on {profile['workers']} cores, before any HTML or joining.",
+        f"chunks). A chunk of {profile['people_per_chunk']} people takes "
+        f"{profile['render_s_per_chunk']:.2f} s (median). WeasyPrint's CPU time alone is "
+        f"{_ms(render_phase['cpu_ms_per_letter'])} per letter: even with every core rendering "
+        f"all the time that allows at most "
+        f"{1000 * profile['workers'] / render_phase['cpu_ms_per_letter']:.0f} letters per "
+        f"second on {profile['workers']} cores, before any HTML or joining.",
     ]
-    if profile["odd_chunks_before_last"]:
+    if profile["odd_chunks_before_last"] > profile["blank_pages_added"]:
         lines.append(
             f"- {profile['odd_chunks_before_last']} of the first {profile['chunks'] - 1} chunks "
-            f"have an odd number of pages ({', '.join(map(str, profile['chunk_pages']))}): "
-            "each chunk is its own document, so the blank back page that `break-before: recto` "
-            "puts between people is missing where two chunks are joined, and in double-sided "
-            "printing the next person's letter starts on the back of the previous one's sheet."
+            f"have an odd number of pages ({', '.join(map(str, profile['chunk_pages']))}) and "
+            f"the join added {profile['blank_pages_added']} blank pages: in double-sided "
+            "printing a person's letter can start on the back of the previous person's sheet."
         )
-    self_rss = memory["ru_maxrss_self_bytes"]
-    child_rss = memory["ru_maxrss_children_bytes"]
+    elif profile["blank_pages_added"]:
+        lines.append(
+            f"- The join added {profile['blank_pages_added']} blank pages after chunks with "
+            "an odd number of pages, so every chunk's first letter starts on a new sheet."
+        )
     lines += [
         "",
-        f"Memory of the {memory['rows']:,}-row merge (`{memory['command']}`, a fresh process: "
-        f"app, list, then `read_table` + `check_list` + `print_letters` in a test request "
-        f"context; {memory['people']:,} letters, {memory['chunks']} chunks, "
-        f"{_s(memory['seconds'])}):",
+        f"Memory of the {memory['rows']:,}-row merge (`{memory['command']}`: a fresh process "
+        "makes the app and the list, then calls `read_table` + `check_list` + `print_letters` "
+        f"in a test request context; {memory['people']:,} letters in {memory['chunks']} "
+        f"chunks, {_s(memory['seconds'])}):",
         "",
         "| measure | peak |",
         "|---|---|",
-        f"| `getrusage(RUSAGE_SELF).ru_maxrss`: the merging process | {_mb(self_rss)} |",
-        f"| `getrusage(RUSAGE_CHILDREN).ru_maxrss`: the largest print worker | {_mb(child_rss)} |",
+        "| `getrusage(RUSAGE_SELF).ru_maxrss` at the end: the merging process "
+        f"| {_mb(memory['ru_maxrss_self_bytes'])} |",
+        "| `getrusage(RUSAGE_CHILDREN).ru_maxrss` at the end: the largest print worker "
+        f"| {_mb(memory['ru_maxrss_children_bytes'])} |",
         f"| sum of `VmRSS` over the process tree, sampled every {memory['sample_seconds']} s "
-        f"| **{_mb(memory['peak_tree_rss_bytes'])}** ({memory['peak_tree_rss_processes']} "
-        f"processes, at {memory['peak_tree_rss_at_s']:.0f} s) |",
-        f"| for information: sum of `Pss` (`smaps_rollup`), same samples "
-        f"| {_mb(memory['peak_tree_pss_bytes'])} |",
-        f"| for information: the process before merging (app loaded, list made) "
+        f"from `/proc/<pid>/status` | **{_mb(memory['peak_tree_rss_bytes'])}** "
+        f"({memory['peak_tree_rss_processes']} processes, {memory['peak_tree_rss_at_s']:.0f} s "
+        f"after the start: merging process {_mb(memory['peak_tree_rss_parts_bytes'][0])}, "
+        f"workers {' and '.join(_mb(p) for p in memory['peak_tree_rss_parts_bytes'][1:])}) |",
+        "| for information: sum of `Pss` over the tree (`/proc/<pid>/smaps_rollup`), same "
+        f"samples | {_mb(memory['peak_tree_pss_bytes'])} |",
+        "| for information: the process before merging (app loaded, list made) "
         f"| {_mb(memory['rss_before_bytes'])} |",
         "",
-        "The workers are forked, so they share the parent's pages until either writes them: the "
-        "sum of VmRSS counts those shared pages once per process and is the cautious number the "
-        "target is checked on (together with the merging process's own peak); Pss splits shared "
-        "pages among the processes that share them. Sampling every "
+        "The workers are forked, so they share the merging process's pages until one of them "
+        "writes to a page: the sum of VmRSS counts such shared pages once per process. It is "
+        "the cautious number, and the target is checked on it (and on the merging process's "
+        "own peak); Pss divides shared pages among the processes sharing them. Sampling every "
         f"{memory['sample_seconds']} s can miss a peak shorter than that; `ru_maxrss` cannot. "
-        f"1 MB = 1,000,000 bytes.",
+        "1 MB = 1,000,000 bytes.",
     ]
+    busiest = max(
+        [*direct["other_cores"], *post["other_cores"], plain["other_cores"], memory["other_cores"]]
+    )
+    if busiest >= OTHER_LOAD_NOTE_CORES:
+        lines += [
+            "",
+            f"**Note:** other processes on the machine kept up to {busiest:.2f} of its cores "
+            "busy during these measurements (all busy CPU time in `/proc/stat` minus this "
+            "benchmark's own processes), so the times above are longer, and the letters per "
+            "second lower, than on a quiet machine. Run it again when nothing else runs.",
+        ]
     return "\n".join(lines)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import cProfile
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 import io
 import math
 import platform
@@ -45,6 +47,7 @@ import pypdf
 import weasyprint
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_login import login_user
 from weasyprint.text.ffi import pango
 from werkzeug.security import generate_password_hash
 
@@ -108,9 +111,9 @@ def make_app(instance_dir: str | None = None) -> Flask:
     return create_app(config | ({"INSTANCE_DIR": instance_dir} if instance_dir else {}))
 
 
-def log_in_staff(client: FlaskClient) -> None:
-    """Log the test client in as a staff member of Tilburg, as tests/conftest.py does."""
-    with client.application.app_context():
+def staff_account(app: Flask) -> int:
+    """Create the benchmark's staff account (once) in the app's database; return its id."""
+    with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == STAFF_EMAIL))
         if user is None:
             user = User(
@@ -121,10 +124,24 @@ def log_in_staff(client: FlaskClient) -> None:
             )
             db.session.add(user)
             db.session.commit()
-        user_id = user.id
+        return int(user.id)
+
+
+def log_in_staff(client: FlaskClient) -> None:
+    """Log the test client in as a staff member of Tilburg, as tests/conftest.py does."""
+    user_id = staff_account(client.application)
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+
+
+@contextmanager
+def staff_request(app: Flask, *args: Any, **kwargs: Any) -> Iterator[None]:
+    """A test request context with the benchmark's staff account logged in."""
+    user_id = staff_account(app)
+    with app.test_request_context(*args, **kwargs):
+        login_user(db.session.get(User, user_id))
+        yield
 
 
 class Series(list[float]):
@@ -199,7 +216,7 @@ def person(lang: str) -> dict[str, str]:
 
 def personal_plan_html(app: Flask, lang: str) -> str:
     """Build the print HTML of the personal plan the way the staff view does."""
-    with app.test_request_context(PERSONAL_PLAN_PATH, method="POST", data=person(lang)):
+    with staff_request(app, PERSONAL_PLAN_PATH, method="POST", data=person(lang)):
         form = staff.PersonalPlanForm()
         form.fill_choices()
         if not form.validate():
@@ -210,7 +227,7 @@ def personal_plan_html(app: Flask, lang: str) -> str:
 def render_ours(app: Flask, html: str, lang: str) -> tuple[bytes, Series]:
     """Time printer().render(html); return one PDF and the seconds of every timed run."""
     pdfs: list[bytes] = []
-    with app.test_request_context(PERSONAL_PLAN_PATH, method="POST", data=person(lang)):
+    with staff_request(app, PERSONAL_PLAN_PATH, method="POST", data=person(lang)):
 
         def render() -> None:
             pdfs.append(printer().render(html))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from flask import Flask
+from flask import Flask, Request
 from jinja2 import StrictUndefined
 
 from . import accounts, assets, cli, editor, http, i18n, printing, public, staff
@@ -13,11 +14,29 @@ from .content import ContentStore
 from .markup import isolate
 
 
+class InMemoryRequest(Request):
+    """A request whose uploaded files stay in memory: lists of people never touch the disk.
+
+    Werkzeug would spool an upload over 500 KB to a temporary file; MAX_CONTENT_LENGTH
+    bounds what is kept in memory instead.
+    """
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create a new portal app: config, languages, content, assets, blueprints and CLI."""
     from .config import load_config
 
     app = Flask(__name__, static_folder=None)
+    app.request_class = InMemoryRequest
     app.config.from_mapping(load_config(test_config))
     # A missing variable in a template is a bug to find in tests, not an empty spot on a page.
     app.jinja_env.undefined = StrictUndefined

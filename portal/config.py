@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     # every worker and every restart of this server signs with the same key.
     "SECRET_KEY": None,
     "INSTANCE_DIR": str(PROJECT_ROOT / "instance"),
+    # The largest request: a 5 MB list of people plus the form around it (kept in memory).
+    "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     # Accounts and the audit log; empty means SQLite in the instance folder.
     "DATABASE_URL": "",
     "CONTENT_DIR": str(PROJECT_ROOT / "content"),

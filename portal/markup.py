@@ -15,6 +15,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "bdi": set()}
 
 LEFT_TO_RIGHT_ISOLATE = "\u2066"
 RIGHT_TO_LEFT_ISOLATE = "\u2067"
+FIRST_STRONG_ISOLATE = "\u2068"  # the direction of the text's first letter ("auto")
+RIGHT_TO_LEFT_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
@@ -51,7 +53,9 @@ def isolate(text: str, lang: str = "nl", direction: str = "ltr") -> Markup:
     whose layout engine reads the characters, not the attribute. So a Dutch name or postcode
     inside Arabic never scrambles the words around it.
     """
-    opening = LEFT_TO_RIGHT_ISOLATE if direction == "ltr" else RIGHT_TO_LEFT_ISOLATE
+    opening = {"ltr": LEFT_TO_RIGHT_ISOLATE, "rtl": RIGHT_TO_LEFT_ISOLATE}.get(
+        direction, FIRST_STRONG_ISOLATE
+    )
     return Markup('<span lang="{}" dir="{}">{}{}{}</span>').format(
         lang, direction, opening, escape(text), POP_DIRECTIONAL_ISOLATE
     )
@@ -76,6 +80,10 @@ def fill_placeholders(html: Markup, values: dict[str, str], lang: str, direction
 
     def run(match: re.Match[str]) -> str:
         text = PLACEHOLDER_IN_HTML.sub(one, match.group(0))
-        return str(isolate(text)) if direction == "rtl" else str(escape(text))
+        if direction != "rtl":
+            return str(escape(text))
+        # A Dutch name or postcode reads left to right; a date written in Arabic ("9:30 ص")
+        # keeps the direction of its own words.
+        return str(isolate(text, lang, "auto" if RIGHT_TO_LEFT_LETTER.search(text) else "ltr"))
 
     return Markup(PLACEHOLDER_RUN.sub(run, str(html)))  # noqa: S704 - values escaped above

@@ -266,5 +266,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(403, error_page)
     app.register_error_handler(404, error_page)
+    app.register_error_handler(413, error_page)
     app.register_error_handler(405, error_page)
     app.register_error_handler(500, error_page)

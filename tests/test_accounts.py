@@ -270,7 +270,7 @@ def test_users_add_refuses_what_cannot_be_right(
 def test_users_add_refuses_an_address_that_has_an_account(app: Flask) -> None:
     email = unique_email("dubbel")
     assert add_user(app, email, "--role", "staff", "--municipality", "tilburg")[0] == 0
-    other_password = "een ander lang wachtwoord"
+    other_password = "een ander lang wachtwoord"  # noqa: S105 - a test account
     for same in (email, email.upper()):
         code, output = add_user(
             app, same, "--role", "admin", "--municipality", "goirle", password=other_password
@@ -283,9 +283,9 @@ def test_users_add_refuses_an_address_that_has_an_account(app: Flask) -> None:
     assert check_password_hash(user.password_hash, PASSWORD)
     with app.app_context():
         count = db.session.scalar(
-            db.select(db.func.count()).select_from(User).where(
-                db.func.lower(User.email) == email.lower()
-            )
+            db.select(db.func.count())
+            .select_from(User)
+            .where(db.func.lower(User.email) == email.lower())
         )
     assert count == 1
 
@@ -458,7 +458,10 @@ def test_the_eleventh_wrong_password_in_a_minute_must_wait(app: Flask) -> None:
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert '<html lang="nl"' in html
-    for msgid in ("Please wait", "There were too many tries to log in. Wait a few minutes and try again."):
+    for msgid in (
+        "Please wait",
+        "There were too many tries to log in. Wait a few minutes and try again.",
+    ):
         assert shown_text("nl", msgid) in html, msgid
     # The right password does not get through either while the limit lasts.
     right = {"email": email, "password": PASSWORD, "csrf_token": token}

@@ -319,7 +319,8 @@ def test_the_names_are_printed_with_their_accents(merges: Merges) -> None:
     text = normalise("\n".join(pages))
     for person in PEOPLE:
         assert full_name(person) in text, full_name(person)
-    assert "5038 AB" in text and "5038 CL" in text
+    assert "5038 AB" in text
+    assert "5038 CL" in text
 
 
 def test_the_people_are_in_the_order_of_the_file(merges: Merges) -> None:
@@ -345,7 +346,8 @@ def test_each_person_gets_their_own_language(merges: Merges, name: str) -> None:
     scripts["Arabic"] = ARABIC_LETTERS
     for person, start, count in zip(PEOPLE, starts, PAGES_PER_PERSON, strict=True):
         own = pages[start : start + count]
-        assert not ARABIC_LETTERS.search(own[0]) and not ETHIOPIC_LETTERS.search(own[0])
+        assert not ARABIC_LETTERS.search(own[0])
+        assert not ETHIOPIC_LETTERS.search(own[0])
         script = scripts[person[7]]
         if script is not None:
             assert script.search(own[1]), full_name(person)
@@ -454,7 +456,8 @@ def test_the_problems_are_told_in_plain_words(staff_app: Flask) -> None:
     assert response.status_code == 422
     for heading in ("Row", "Column", "Problem"):
         assert f">{message(staff_app, heading)}<" in html, heading
-    assert "Traceback" not in html and "ValueError" not in html
+    assert "Traceback" not in html
+    assert "ValueError" not in html
 
 
 def test_one_wrong_row_among_many_prints_nothing(staff_app: Flask) -> None:
@@ -556,7 +559,11 @@ def zip_without_a_sheet() -> bytes:
         ("lijst.xlsx", b"", "The file is empty."),
         ("foto.xlsx", PNG, "This is not an Excel file that can be read."),
         ("archief.xlsx", zip_without_a_sheet(), "This is not an Excel file that can be read."),
-        ("brief.pdf", b"%PDF-1.7\n" + bytes(range(256)), "Upload a CSV file or an Excel file (.xlsx)."),
+        (
+            "brief.pdf",
+            b"%PDF-1.7\n" + bytes(range(256)),
+            "Upload a CSV file or an Excel file (.xlsx).",
+        ),
         ("foto.png", PNG, "Upload a CSV file or an Excel file (.xlsx)."),
     ],
     ids=["empty", "only-blank-lines", "empty-xlsx", "png-as-xlsx", "zip-as-xlsx", "pdf", "png"],
@@ -586,8 +593,16 @@ def test_a_long_list_is_one_pdf_with_everyone_in_order_on_front_pages(staff_app:
     assert count > PEOPLE_PER_DOCUMENT
     languages = ["nl", "en", "ar", "ti"]
     people = [
-        [f"Persoon{n:02d}", "", f"Achternaam{n:02d}", "Spoorlaan", str(n), "5038 CB",
-         "Tilburg", languages[n % 4]]
+        [
+            f"Persoon{n:02d}",
+            "",
+            f"Achternaam{n:02d}",
+            "Spoorlaan",
+            str(n),
+            "5038 CB",
+            "Tilburg",
+            languages[n % 4],
+        ]
         for n in range(count)
     ]
     response = upload(staff_app, "lang.csv", csv_bytes(rows_of(people), ";", "utf-8"))

@@ -1,0 +1,277 @@
+"""Forms: printed blank (to fill in by hand), filled in by staff, or as a PDF with fields to
+fill in on a computer; labels in Dutch and in the person's language. Read back with pdftotext
+and pypdf."""
+
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from pypdf import PdfReader
+from werkzeug.test import TestResponse
+
+from portal import create_app
+from portal.content import Form
+from tests.conftest import CONTENT, StaffClient
+from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
+
+FORMS = sorted(path.name for path in (CONTENT / "forms").iterdir() if path.is_dir())
+FORM_LANGUAGES = ["nl", "ar", "ti"]
+MODES = ["blank", "filled", "fillable"]
+MUNICIPALITY = "tilburg"
+NAME = "Zyx Testnaam-Ali"
+# What staff type for a filled-in form, by field type.
+TYPED = {"text": NAME, "date": "3-12-2026", "textarea": "Basisschool in Asmara, 6 jaar."}
+
+
+@pytest.fixture(scope="module")
+def staff_app() -> Flask:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    app.test_client_class = StaffClient
+    return app
+
+
+def form_of(app: Flask, slug: str) -> Form:
+    return app.extensions["wegwijs_content"].get().forms[slug]
+
+
+def form_values(app: Flask, slug: str, lang: str, mode: str, **changes: str) -> dict[str, str]:
+    values = {"municipality": MUNICIPALITY, "language": lang, "mode": mode}
+    for field in form_of(app, slug).fields:
+        if field.type in TYPED:
+            values[field.name] = TYPED[field.type]
+    return values | changes
+
+
+def message(app: Flask, msgid: str) -> str:
+    with app.test_request_context(), force_locale("nl"):
+        return str(_(msgid))
+
+
+class Prints:
+    """Post each (form, language, mode) once per module and keep the answer and its text."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self._responses: dict[tuple[str, str, str], TestResponse] = {}
+        self._texts: dict[tuple[str, str, str], str] = {}
+
+    def response(self, slug: str, lang: str, mode: str) -> TestResponse:
+        key = (slug, lang, mode)
+        if key not in self._responses:
+            self._responses[key] = self.client.post(
+                f"/staff/forms/{slug}/", data=form_values(self.app, slug, lang, mode)
+            )
+        return self._responses[key]
+
+    def pdf(self, slug: str, lang: str, mode: str) -> bytes:
+        response = self.response(slug, lang, mode)
+        assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
+        assert response.mimetype == "application/pdf"
+        return response.data
+
+    def text(self, slug: str, lang: str, mode: str) -> str:
+        key = (slug, lang, mode)
+        if key not in self._texts:
+            self._texts[key] = "\n".join(pages_text(self.pdf(slug, lang, mode)))
+        return self._texts[key]
+
+    def fields(self, slug: str, lang: str, mode: str) -> dict[str, object]:
+        return PdfReader(io.BytesIO(self.pdf(slug, lang, mode))).get_fields() or {}
+
+
+@pytest.fixture(scope="module")
+def prints(staff_app: Flask) -> Prints:
+    return Prints(staff_app)
+
+
+def test_there_are_forms_to_test(staff_app: Flask) -> None:
+    assert FORMS == sorted(staff_app.extensions["wegwijs_content"].get().forms)
+    assert len(FORMS) == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", FORM_LANGUAGES)
+@pytest.mark.parametrize("slug", FORMS)
+def test_every_form_prints_in_every_mode(prints: Prints, slug: str, lang: str, mode: str) -> None:
+    response = prints.response(slug, lang, mode)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("lang", FORM_LANGUAGES)
+@pytest.mark.parametrize("slug", FORMS)
+def test_every_label_is_in_dutch_and_in_the_persons_language(
+    prints: Prints, staff_app: Flask, slug: str, lang: str, mode: str
+) -> None:
+    form = form_of(staff_app, slug)
+    text = prints.text(slug, lang, mode)
+    assert has_phrase(text, form.source.title, "nl")
+    for field in form.fields:
+        assert has_phrase(text, form.source.labels[field.name], "nl"), (field.name, "nl")
+        if lang != "nl":
+            label = form.texts[lang].labels[field.name]
+            assert has_phrase(text, label, lang), (field.name, lang, label)
+    if lang != "nl":
+        assert has_phrase(text, form.texts[lang].title, lang)
+    assert bool(ARABIC_LETTERS.search(text)) == (lang == "ar")
+    assert bool(ETHIOPIC_LETTERS.search(text)) == (lang == "ti")
+
+
+@pytest.mark.parametrize("slug", FORMS)
+def test_a_dutch_form_has_its_labels_once(prints: Prints, staff_app: Flask, slug: str) -> None:
+    # Without a translation the form is printed in Dutch only, not in Dutch twice.
+    form = form_of(staff_app, slug)
+    text = normalise(prints.text(slug, "nl", "blank"))
+    assert text.count(normalise(form.source.title)) == 1
+
+
+@pytest.mark.parametrize("lang", FORM_LANGUAGES)
+@pytest.mark.parametrize("slug", FORMS)
+def test_a_filled_form_shows_what_staff_typed(prints: Prints, slug: str, lang: str) -> None:
+    text = normalise(prints.text(slug, lang, "filled"))
+    assert NAME in text
+    assert TYPED["textarea" if slug == "voorbereiding-intake" else "date"] in text
+
+
+@pytest.mark.parametrize("mode", ["blank", "fillable"])
+@pytest.mark.parametrize("slug", FORMS)
+def test_a_blank_or_fillable_form_prints_nothing_typed(
+    prints: Prints, slug: str, mode: str
+) -> None:
+    # Values that were posted along are not printed on a form meant to be filled in later.
+    text = normalise(prints.text(slug, "ar", mode))
+    assert NAME not in text
+    assert TYPED["textarea"] not in text
+
+
+@pytest.mark.parametrize("lang", FORM_LANGUAGES)
+@pytest.mark.parametrize("slug", FORMS)
+def test_a_fillable_form_has_fields_and_the_others_none(
+    prints: Prints, staff_app: Flask, slug: str, lang: str
+) -> None:
+    fields = prints.fields(slug, lang, "fillable")
+    assert fields, "the fillable PDF has no form fields"
+    expected = {f.name for f in form_of(staff_app, slug).fields if f.type != "signature"}
+    assert expected <= set(fields), set(fields)
+    for mode in ("blank", "filled"):
+        assert not prints.fields(slug, lang, mode), mode
+
+
+# --- Impossible input -----------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Read the re-shown form: inputs by id and the text of error messages by id."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.inputs: dict[str, dict[str, str]] = {}
+        self.texts: dict[str, str] = {}
+        self._open: list[tuple[str, str]] = []
+        self._svg = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in ("input", "textarea", "select") and "id" in values:
+            self.inputs[values["id"]] = values
+        if tag == "svg":
+            self._svg += 1
+        if "id" in values and tag not in ("input", "br", "img", "meta", "link"):
+            self._open.append((tag, values["id"]))
+            self.texts.setdefault(values["id"], "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._svg -= 1
+        if self._open and self._open[-1][0] == tag:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._svg:
+            for _tag, element in self._open:
+                self.texts[element] += data
+
+    def text(self, element: str) -> str:
+        return " ".join(self.texts.get(element, "").split())
+
+
+def test_an_impossible_date_on_a_filled_form_is_refused(staff_app: Flask) -> None:
+    slug = "toestemming-gegevens-delen"
+    response = staff_app.test_client().post(
+        f"/staff/forms/{slug}/",
+        data=form_values(staff_app, slug, "ar", "filled", geboortedatum="31-02-2027"),
+    )
+    assert response.status_code == 422
+    assert not response.data.startswith(b"%PDF")
+    assert response.headers["Cache-Control"] == "no-store"
+    page = Page(response.get_data(as_text=True))
+    assert page.text("field-geboortedatum-error") == normalise(
+        message(staff_app, "This date does not exist.")
+    )
+    assert page.inputs["field-geboortedatum"]["aria-invalid"] == "true"
+    assert page.inputs["field-geboortedatum"]["value"] == "31-02-2027"
+    assert page.inputs["field-naam"]["value"] == NAME
+    assert "field-naam-error" not in page.texts
+
+
+def test_a_date_written_wrongly_on_a_filled_form_is_refused(staff_app: Flask) -> None:
+    slug = "toestemming-gegevens-delen"
+    response = staff_app.test_client().post(
+        f"/staff/forms/{slug}/",
+        data=form_values(staff_app, slug, "ti", "filled", datum="morgen"),
+    )
+    assert response.status_code == 422
+    page = Page(response.get_data(as_text=True))
+    assert page.text("field-datum-error") == normalise(
+        message(staff_app, "Write the date as day-month-year, for example 3-12-2026.")
+    )
+
+
+def test_a_blank_form_ignores_what_was_typed(staff_app: Flask) -> None:
+    # Only a filled-in form prints (and so checks) the typed values.
+    slug = "toestemming-gegevens-delen"
+    response = staff_app.test_client().post(
+        f"/staff/forms/{slug}/",
+        data=form_values(staff_app, slug, "ar", "blank", geboortedatum="31-02-2027"),
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+
+
+def test_an_unknown_language_or_mode_is_refused(staff_app: Flask) -> None:
+    slug = FORMS[0]
+    client = staff_app.test_client()
+    response = client.post(
+        f"/staff/forms/{slug}/", data=form_values(staff_app, slug, "xx", "blank")
+    )
+    assert response.status_code == 422
+    assert Page(response.get_data(as_text=True)).text("language-error") == normalise(
+        message(staff_app, "This language is unknown.")
+    )
+    response = client.post(
+        f"/staff/forms/{slug}/", data=form_values(staff_app, slug, "ar", "gefaxt")
+    )
+    assert response.status_code == 422
+    assert not response.data.startswith(b"%PDF")
+
+
+def test_a_text_that_is_too_long_is_refused(staff_app: Flask) -> None:
+    slug = "voorbereiding-intake"
+    response = staff_app.test_client().post(
+        f"/staff/forms/{slug}/",
+        data=form_values(staff_app, slug, "nl", "filled", werk="x" * 2001),
+    )
+    assert response.status_code == 422
+    assert Page(response.get_data(as_text=True)).text("field-werk-error") == normalise(
+        message(staff_app, "This is too long.")
+    )

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import cProfile
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 import io
 import math
 import platform
@@ -37,7 +35,8 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FunctionType
 from typing import Any

@@ -46,6 +46,8 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
+from .http import no_store
+
 ROLES = ("staff", "editor", "admin")
 MIN_PASSWORD_LENGTH = 12
 
@@ -54,6 +56,7 @@ login_manager = LoginManager()
 # Login attempts are limited per address; counts live in memory, so per worker process.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
+bp.after_request(no_store)  # login pages carry a CSRF token for this visitor
 users_cli = AppGroup("users", help="Manage staff, editor and admin accounts.")
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -171,13 +174,6 @@ def logout() -> Response:
     """Log out and go back to the login page."""
     logout_user()
     return redirect(url_for("accounts.login"))
-
-
-@bp.after_request
-def never_cached(response: Response) -> Response:
-    """Login pages carry a CSRF token for this visitor: no cache may keep them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def too_many_attempts(_error: Exception) -> tuple[str, int]:

@@ -54,11 +54,13 @@ from .content import (
     split_sections,
     write_atomically,
 )
+from .http import no_store
 from .i18n import DIRECTIONS, SCRIPTS, languages
 from .markup import render_markdown
 from .public import content
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
+bp.after_request(no_store)  # editor pages change with every save
 KINDS = ("step", "letter", "form")
 MAX_XLIFF_BYTES = 5 * 1024 * 1024
 PYTHON_FORMAT = re.compile(r"%\([a-z_]+\)[sd]")
@@ -72,13 +74,6 @@ def editors_only() -> Response | None:
     if not current_user.has_role("editor"):
         abort(403)
     return None
-
-
-@bp.after_request
-def never_cached(response: Response) -> Response:
-    """Editor pages change with every save: no cache may keep them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/")

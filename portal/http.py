@@ -58,6 +58,12 @@ def compress(response: Response) -> Response:
     return response
 
 
+def no_store(response: Response) -> Response:
+    """Keep a page out of every cache: it shows personal data or a visitor's own form."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def public_cache(response: Response) -> Response:
     """Let browsers and shared caches keep a public page for a while."""
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_MAX_AGE']}"

@@ -25,6 +25,7 @@ from . import letters
 from . import merge as merge_lists
 from .accounts import audit, login_manager
 from .content import Municipality, Step
+from .http import no_store
 from .i18n import languages
 from .printing import pdf_response, printer, render_print_template
 from .public import content, online_url
@@ -32,6 +33,7 @@ from .validation import check_phone, parse_date, parse_time
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 csrf = CSRFProtect()
+bp.after_request(no_store)  # staff pages show or print personal data
 
 # Rows of contact persons and appointments on one personal plan: what fits on one sheet.
 CONTACT_ROWS = 3
@@ -241,12 +243,6 @@ def render_personal_plan(plan: PersonalPlan) -> str:
         return render_print_template("print/personal_plan.html", plan=plan, pages=pages)
 
 
-def no_store(response: Response) -> Response:
-    """Keep typed personal data out of every cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/personal-plan/", methods=["GET", "POST"])
 def personal_plan() -> Response:
     """Fill in a person's plan and print it in their language plus Dutch."""
@@ -257,7 +253,7 @@ def personal_plan() -> Response:
         pdf = printer().render(render_personal_plan(plan))
         return pdf_response(pdf, "mijn-stappenplan.pdf", public=False)
     status = 422 if form.is_submitted() else 200
-    return no_store(make_response(render_template("staff/personal_plan.html", form=form), status))
+    return make_response(render_template("staff/personal_plan.html", form=form), status)
 
 
 @bp.before_request
@@ -268,12 +264,6 @@ def staff_only() -> Response | None:
     if not current_user.has_role("staff"):
         abort(403)
     return None
-
-
-@bp.after_request
-def never_cached(response: Response) -> Response:
-    """Staff pages show or print personal data: no browser or proxy may keep them."""
-    return no_store(response)
 
 
 @bp.route("/")

@@ -42,7 +42,7 @@ PERSON_TYPES = {"postcode": "postcode", "taal": "language"}
 OPTIONAL_FIELDS = {"tussenvoegsel"}
 MAX_VALUE_LENGTH = 200
 # People per WeasyPrint document in a batch: bounds memory, and chunks are joined by pypdf.
-PEOPLE_PER_DOCUMENT = 25
+PEOPLE_PER_DOCUMENT = 20
 MAX_PRINT_WORKERS = 4
 
 
@@ -183,7 +183,8 @@ def print_letters(letter: Letter, municipality: Municipality, people: list[Perso
     global _worker_printer
     _worker_printer = printer()  # the forked workers inherit it, fonts and stylesheet loaded
     workers = min(os.cpu_count() or 1, MAX_PRINT_WORKERS, len(chunks))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # A fresh worker every few chunks gives back the memory WeasyPrint holds on to.
+    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=5) as pool:
         pdfs = pool.map(render_in_worker, chunks, chunksize=1)
     return join_pdfs(pdfs)
 

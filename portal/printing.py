@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -184,8 +185,13 @@ def cached_public_pdf(key_parts: list[str], render_html: Callable[[], str]) -> b
     return pdf
 
 
+@functools.lru_cache(maxsize=256)
 def qr_code(url: str) -> str:
-    """Return a QR code that leads to `url`, as an SVG data: URL for an <img>."""
+    """Return a QR code that leads to `url`, as a PNG data: URL for an <img>.
+
+    Cached: the addresses are public (a step or plan in a language), and a list of letters
+    repeats the same few hundreds of times.
+    """
     # A PNG, not an SVG: WeasyPrint places an image at once but draws an SVG square by square.
     return str(segno.make(url, error="m").png_data_uri(scale=8, border=2, dark="#000000"))
 

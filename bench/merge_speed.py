@@ -6,10 +6,10 @@ A list is made up in memory (CSV as Excel writes it: `;`, UTF-8 with BOM) for th
 personal data. Then, in this process on the app object (no server):
 
 1. A 200-row merge the way the staff view does it: `merge.read_table` + `merge.check_list` +
-   `letters.print_letters` (chunks of 25 people, HTML made here, PDFs rendered by forked
+   `letters.print_letters` (chunks of people, HTML made here, PDFs rendered by forked
    workers, joined with pypdf), called directly inside `app.test_request_context()`; and the
    whole `POST /staff/letters/<letter>/list` through Flask's test client, logged in as a staff
-   account (CSRF off). 3 timed runs each after one untimed 25-row warm-up merge; the median
+   account (CSRF off). 3 timed runs each after one untimed one-chunk warm-up merge; the median
    gives letters per second (people / seconds). Light wrappers in the direct runs split the
    time into reading the list, making the HTML, the workers' rendering and the joining.
 2. The same letters through plain `weasyprint.HTML(string=...).write_pdf()` calls, one letter
@@ -58,7 +58,8 @@ MERGE_PATH = f"/staff/letters/{LETTER}/list"
 LIST_FILENAME = "deelnemers-brede-intake.csv"
 ROWS = 200
 BIG_ROWS = 1000  # the most one list may have (merge.MAX_ROWS)
-WARMUP_ROWS = 25  # one chunk: rendered in this process, loads fonts and templates once
+# The warm-up merges one chunk (letters.PEOPLE_PER_DOCUMENT rows): it is rendered in this
+# process, so fonts and templates are loaded once, as in a worker that has printed before.
 RUNS = 3
 PLAIN_TIMED = 20  # of the ROWS plain calls, this many are timed and extrapolated
 SEED = 2026
@@ -454,8 +455,11 @@ def where_time_goes(app: Flask, data: bytes) -> tuple[dict[str, Any], dict[str, 
     render_began = min(chunk.began for chunk in chunks)
     render_ended = max(chunk.ended for chunk in chunks)
     join_began, join_ended = notes["join"][0]
-    workers = sorted({chunk.pid for chunk in chunks})
-    busy = {pid: sum(c.ended - c.began for c in chunks if c.pid == pid) for pid in workers}
+    processes = len({chunk.pid for chunk in chunks})  # more than the pool with maxtasksperchild
+    workers = max(
+        sum(other.began <= chunk.began < other.ended for other in chunks) for chunk in chunks
+    )  # the most chunks rendered at once: the pool's size
+    busy = sum(chunk.ended - chunk.began for chunk in chunks)
     render_wall = render_ended - render_began
     phases = [
         ("read and check the list (`read_table`, `check_list`)", html_began - began, None),
@@ -466,12 +470,12 @@ def where_time_goes(app: Flask, data: bytes) -> tuple[dict[str, Any], dict[str, 
             html_s,
         ),
         (
-            f"start the pool: fork {len(workers)} workers, send the first chunks",
+            f"start the pool: fork {workers} workers, send the first chunks",
             render_began - html_ended,
             None,
         ),
         (
-            f"render the chunks (WeasyPrint in {len(workers)} workers; CPU = their render time)",
+            f"render the chunks (WeasyPrint in {workers} workers; CPU = their render time)",
             render_wall,
             sum(chunk.cpu_s for chunk in chunks),
         ),
@@ -484,7 +488,8 @@ def where_time_goes(app: Flask, data: bytes) -> tuple[dict[str, Any], dict[str, 
         "people": people,
         "seconds": run["seconds"],
         "letters_per_second": people / run["seconds"],
-        "workers": len(workers),
+        "workers": workers,
+        "worker_processes": processes,
         "chunks": len(chunks),
         "people_per_chunk": letters.PEOPLE_PER_DOCUMENT,
         "phases": [
@@ -502,7 +507,7 @@ def where_time_goes(app: Flask, data: bytes) -> tuple[dict[str, Any], dict[str, 
         "qr_ms_per_letter": sum(notes["qr"]) * 1000 / people,
         "qr_share_of_html": sum(notes["qr"]) / html_s if html_s else 0.0,
         "render_s_per_chunk": statistics.median(c.ended - c.began for c in chunks),
-        "worker_busy_share": sum(busy.values()) / (len(workers) * render_wall),
+        "worker_busy_share": busy / (workers * render_wall),
         # CPU time ÷ wall time of the chunks: how much of a core a rendering worker got.
         "worker_cpu_share": sum(c.cpu_s for c in chunks) / sum(c.ended - c.began for c in chunks),
         "cpu_parent_ms_per_letter": run["cpu_parent_s"] * 1000 / people,
@@ -711,9 +716,10 @@ def measure() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="wegwijs-bench-") as instance:
         app = make_app(instance)
         data, counts = make_list(app, ROWS)
-        warmup_data, _ = make_list(app, WARMUP_ROWS)
+        warmup_rows = letters.PEOPLE_PER_DOCUMENT
+        warmup_data, _ = make_list(app, warmup_rows)
 
-        print(f"  warm-up: {WARMUP_ROWS}-row merge (not counted) ...", flush=True)
+        print(f"  warm-up: {warmup_rows}-row merge (not counted) ...", flush=True)
         merge_direct(app, warmup_data)
 
         print(f"  {ROWS}-row merge, functions called directly: {RUNS} runs ...", flush=True)
@@ -747,6 +753,7 @@ def measure() -> dict[str, Any]:
         "languages": counts,
         "list_bytes": len(data),
         "people_per_chunk": letters.PEOPLE_PER_DOCUMENT,
+        "warmup_rows": warmup_rows,
         "print_workers": profile["workers"],
         "direct": direct,
         "post": post,
@@ -805,7 +812,7 @@ def render(results: dict[str, Any], heading: str) -> str:
         f"makes their HTML in this process and renders them in {workers} forked worker "
         "processes (one per core, at most 4), then joins the PDFs with pypdf. Letters per "
         f"second = people ÷ seconds of the median of {direct['runs']} runs, after one untimed "
-        f"{WARMUP_ROWS}-row warm-up merge.",
+        f"{results['warmup_rows']}-row warm-up merge (one chunk).",
         "",
         "| target | measured | result |",
         "|---|---|---|",
@@ -885,14 +892,26 @@ def render(results: dict[str, Any], heading: str) -> str:
         "(all processes) |"
     )
     html_phase, render_phase = profile["phases"][1], profile["phases"][3]
+    qr_note = (
+        f"Of that HTML time, {profile['qr_share_of_html']:.0%} is the {profile['qr_codes']} QR "
+        f"codes (one per page, {_ms(profile['qr_ms_per_letter'])} per letter)"
+    )
+    if profile["qr_share_of_html"] >= 0.25:
+        qr_note += ", though a letter's QR code depends only on the person's language"
+    processes = profile.get("worker_processes", profile["workers"])
     lines += [
         "",
         f"- The HTML of all {profile['chunks']} chunks is made first, in the merging process, "
         f"and only then are the workers forked: for {html_phase['share']:.0%} of the time no "
-        f"worker exists yet. Of that HTML time, {profile['qr_share_of_html']:.0%} is the "
-        f"{profile['qr_codes']} QR codes (one per page, {_ms(profile['qr_ms_per_letter'])} per "
-        "letter), though a letter's QR code depends only on the person's language.",
-        f"- While rendering, the {profile['workers']} workers had a chunk in hand "
+        f"worker exists yet. {qr_note}.",
+        f"- While rendering, the {profile['workers']} workers"
+        + (
+            f" (at a time; {processes} worker processes in all, as the pool replaces a worker "
+            "after some chunks)"
+            if processes != profile["workers"]
+            else ""
+        )
+        + " had a chunk in hand "
         f"{profile['worker_busy_share']:.0%} of the time and were on a core "
         f"{profile['worker_cpu_share']:.0%} of it (their CPU time ÷ the wall time of their "
         f"chunks). A chunk of {profile['people_per_chunk']} people takes "

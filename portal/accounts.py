@@ -40,6 +40,7 @@ from flask_login import (
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import FlaskForm
 from sqlalchemy import String, func
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
@@ -237,4 +238,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, too_many_attempts)
     app.cli.add_command(users_cli)
     with app.app_context():
-        db.create_all()
+        try:
+            db.create_all()
+        except OperationalError:
+            # Two gunicorn workers starting at once: the other one made the tables first.
+            db.session.rollback()
+            db.create_all()

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -184,12 +185,20 @@ def print_letters(letter: Letter, municipality: Municipality, people: list[Perso
     _worker_printer = printer()  # the forked workers inherit it, fonts and stylesheet loaded
     workers = min(os.cpu_count() or 1, MAX_PRINT_WORKERS, len(chunks))
     # A fresh worker every few chunks gives back the memory WeasyPrint holds on to.
-    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=5) as pool:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=default_signals, maxtasksperchild=5) as pool:
         pdfs = pool.map(render_in_worker, chunks, chunksize=1)
     return join_pdfs(pdfs)
 
 
 _worker_printer: Printer | None = None
+
+
+def default_signals() -> None:
+    """Let a print worker end on SIGTERM: a gunicorn worker's own handler only sets a flag,
+    and a worker that inherited it would never stop when the pool is closed."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def render_in_worker(html: str) -> bytes:

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 from flask import (
     Blueprint,
     Flask,
-    abort,
     current_app,
     flash,
     redirect,
@@ -33,7 +29,6 @@ from flask_login import (
     LoginManager,
     UserMixin,
     current_user,
-    login_required,
     login_user,
     logout_user,
 )
@@ -59,8 +54,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="m
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 bp.after_request(no_store)  # login pages carry a CSRF token for this visitor
 users_cli = AppGroup("users", help="Manage staff, editor and admin accounts.")
-
-View = TypeVar("View", bound=Callable[..., Any])
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
@@ -113,22 +106,6 @@ def audit(action: str, document: str, people: int, municipality: str = "") -> No
         )
     )
     db.session.commit()
-
-
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Let only logged-in accounts with one of the roles use a view."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        @login_required
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.has_role(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return checked  # type: ignore[return-value]
-
-    return decorate
 
 
 @login_manager.user_loader

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import check_password_hash
@@ -19,7 +18,8 @@ from werkzeug.test import TestResponse
 
 from portal import create_app
 from portal.accounts import MIN_PASSWORD_LENGTH, User, db, find_user
-from tests.conftest import PASSWORD, PROJECT_ROOT, StaffClient, ensure_account
+from tests.catalogs import shown_text
+from tests.conftest import PASSWORD, StaffClient, ensure_account
 
 LOGIN = "/staff/login"
 LETTER = "herinnering-afspraak"
@@ -73,20 +73,6 @@ def log_in_through_the_form(
     url = LOGIN if next_url is None else f"{LOGIN}?next={next_url}"
     token = csrf_token(client, url)
     return client.post(url, data={"email": email, "password": password, "csrf_token": token})
-
-
-def catalog_text(lang: str, msgid: str) -> str:
-    """Return the translation of `msgid` in translations/<lang>/.../messages.po ('' if none)."""
-    path = PROJECT_ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as file:
-        message = read_po(file, locale=lang).get(msgid)
-    assert message is not None, f"{msgid!r} is not in {path}"
-    return str(message.string or "")
-
-
-def shown_text(lang: str, msgid: str) -> str:
-    """Return what gettext shows: the translation, or the English source when there is none."""
-    return catalog_text(lang, msgid) or msgid
 
 
 def staff_urls(app: Flask) -> list[tuple[str, str, list[str]]]:

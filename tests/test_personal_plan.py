@@ -9,14 +9,14 @@ from html.parser import HTMLParser
 
 import pytest
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 from flask import Flask
 from werkzeug.test import TestResponse
 
 from portal import create_app
 from portal.content import Content, Step
 from portal.printing import PdfCache
-from tests.conftest import LANGUAGES, PROJECT_ROOT, StaffClient
+from tests.catalogs import catalog_text, shown_text
+from tests.conftest import LANGUAGES, StaffClient
 from tests.pdf_tools import as_extracted, fonts, has_phrase, normalise, page_count, pages_text
 
 FORM = "/staff/personal-plan/"
@@ -43,20 +43,6 @@ MESSAGES = {
     "appointments-0-time": "This time does not exist.",
     "contacts-0-phone": "A phone number has only digits, spaces and + - ( ).",
 }
-
-
-def catalog_text(lang: str, msgid: str) -> str:
-    """Return the translation of `msgid` in translations/<lang>/.../messages.po ('' if none)."""
-    path = PROJECT_ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as file:
-        message = read_po(file, locale=lang).get(msgid)
-    assert message is not None, f"{msgid!r} is not in {path}"
-    return str(message.string or "")
-
-
-def shown_text(lang: str, msgid: str) -> str:
-    """Return what gettext shows: the translation, or the English source when there is none."""
-    return catalog_text(lang, msgid) or msgid
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from werkzeug.test import TestResponse
 from portal import create_app
 from portal.content import Content, Letter
 from tests.conftest import CONTENT, LANGUAGES, StaffClient, ensure_account
+from tests.html_tools import ElementTexts
 from tests.pdf_tools import (
     ARABIC_LETTERS,
     ETHIOPIC_LETTERS,
@@ -110,7 +110,7 @@ def message(app: Flask, msgid: str, lang: str = "nl") -> str:
         return str(_(msgid))
 
 
-class Page(HTMLParser):
+class Page(ElementTexts):
     """Read a staff page: inputs by id, <select> options, and the text of elements by id."""
 
     def __init__(self, html: str) -> None:
@@ -118,14 +118,9 @@ class Page(HTMLParser):
         self.inputs: dict[str, dict[str, str]] = {}
         self.options: dict[str, list[str]] = {}
         self.selected: dict[str, str] = {}
-        self.texts: dict[str, str] = {}
-        self._select: str | None = None
-        self._open: list[tuple[str, str]] = []
-        self._svg = 0
         self.feed(html)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
+    def start(self, tag: str, values: dict[str, str]) -> None:
         if tag in ("input", "textarea", "select") and "id" in values:
             self.inputs[values["id"]] = values
         if tag == "select":
@@ -135,28 +130,6 @@ class Page(HTMLParser):
             self.options[self._select].append(values.get("value", ""))
             if "selected" in values:
                 self.selected[self._select] = values.get("value", "")
-        elif tag == "svg":
-            self._svg += 1
-        if "id" in values and tag not in ("input", "br", "img", "meta", "link"):
-            self._open.append((tag, values["id"]))
-            self.texts.setdefault(values["id"], "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "svg":
-            self._svg -= 1
-        if self._open and self._open[-1][0] == tag:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._svg:
-            return
-        for _tag, element in self._open:
-            self.texts[element] += data
-
-    def text(self, element: str) -> str:
-        return " ".join(self.texts.get(element, "").split())
 
 
 @dataclass(frozen=True)

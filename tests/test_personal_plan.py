@@ -5,7 +5,6 @@ be stored or cached."""
 from __future__ import annotations
 
 import datetime as dt
-from html.parser import HTMLParser
 
 import pytest
 from babel.dates import format_date
@@ -17,6 +16,7 @@ from portal.content import Content, Step
 from portal.printing import PdfCache
 from tests.catalogs import catalog_text, shown_text
 from tests.conftest import LANGUAGES, StaffClient
+from tests.html_tools import ElementTexts
 from tests.pdf_tools import as_extracted, fonts, has_phrase, normalise, page_count, pages_text
 
 FORM = "/staff/personal-plan/"
@@ -118,10 +118,7 @@ def page_languages(lang: str) -> list[str]:
     return ["nl"] if lang == "nl" else [lang, "nl"]
 
 
-VOID_ELEMENTS = {"input", "br", "img", "meta", "link", "hr"}
-
-
-class FormPage(HTMLParser):
+class FormPage(ElementTexts):
     """Read the re-shown form: input values, chosen options, invalid fields, messages by id."""
 
     def __init__(self, html: str) -> None:
@@ -129,14 +126,9 @@ class FormPage(HTMLParser):
         self.inputs: dict[str, dict[str, str]] = {}
         self.checked: dict[str, str] = {}
         self.selected: dict[str, str] = {}
-        self.texts: dict[str, str] = {}
-        self._select: str | None = None
-        self._open: list[tuple[str, str]] = []  # (tag, id) of elements with an id
-        self._svg = 0  # inside an icon: its <title> is not part of the message
         self.feed(html)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
+    def start(self, tag: str, values: dict[str, str]) -> None:
         if tag == "input":
             if values.get("type") == "radio":
                 if "checked" in values:
@@ -148,28 +140,9 @@ class FormPage(HTMLParser):
             self.inputs[values.get("id", "")] = values
         elif tag == "option" and "selected" in values and self._select:
             self.selected[self._select] = values["value"]
-        elif tag == "svg":
-            self._svg += 1
-        if "id" in values and tag not in VOID_ELEMENTS:
-            self._open.append((tag, values["id"]))
-            self.texts.setdefault(values["id"], "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "svg":
-            self._svg -= 1
-        if self._open and self._open[-1][0] == tag:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._svg:
-            return
-        for _tag, element in self._open:
-            self.texts[element] += data
 
     def message(self, field: str) -> str:
-        return " ".join(self.texts.get(f"{field}-error", "").split())
+        return self.text(f"{field}-error")
 
 
 # --- The form -------------------------------------------------------------------------------

@@ -46,8 +46,7 @@ from flask.testing import FlaskClient
 
 from bench.print_speed import log_in_staff, page_count, render_plain, standalone
 from bench.throughput import machine_seconds
-from portal import create_app, letters, merge
-from portal.public import content
+from portal import content, create_app, letters, merge, printing
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
@@ -237,7 +236,7 @@ def people_csv(fields: list[str], people: list[dict[str, str]]) -> bytes:
 def letter_field_names(app: Flask) -> list[str]:
     """Return the columns of the letter's list: its fields, in order."""
     with app.test_request_context(MERGE_PATH):
-        template = letters.loaded_letter(LETTER)
+        template = content.current().letters[LETTER]
         if template is None:
             raise RuntimeError(f"no letter {LETTER} in content/letters/")
         return [field.name for field in letters.letter_fields(template)]
@@ -297,8 +296,8 @@ def merge_direct(app: Flask, data: bytes) -> dict[str, Any]:
         load = Load()
         cpu, cpu_workers = time.process_time(), children_cpu_seconds()
         began = time.perf_counter()
-        template = letters.loaded_letter(LETTER)
-        municipality = content().municipalities[MUNICIPALITY]
+        template = content.current().letters[LETTER]
+        municipality = content.current().municipalities[MUNICIPALITY]
         if template is None:
             raise RuntimeError(f"no letter {LETTER}")
         fields = letters.letter_fields(template)
@@ -379,11 +378,11 @@ class RenderedChunk(bytes):
     cpu_s: float
 
 
-_original_render_in_worker = letters.render_in_worker
+_original_render_in_worker = printing.render_in_worker
 
 
 def _timed_render_in_worker(html: str) -> bytes:
-    """Render a chunk in a worker like letters.render_in_worker, noting its times.
+    """Render a chunk in a worker like printing.render_in_worker, noting its times.
 
     perf_counter is CLOCK_MONOTONIC on Linux: the same clock in the workers as here.
     """
@@ -396,8 +395,8 @@ def _timed_render_in_worker(html: str) -> bytes:
     return chunk
 
 
-# The pool pickles the function by its name in portal.letters: it must be found there.
-_timed_render_in_worker.__module__ = letters.__name__
+# The pool pickles the function by its name in portal.printing: it must be found there.
+_timed_render_in_worker.__module__ = printing.__name__
 _timed_render_in_worker.__qualname__ = _timed_render_in_worker.__name__ = "render_in_worker"
 
 
@@ -406,7 +405,7 @@ def instrumented(app: Flask) -> Iterator[dict[str, list[Any]]]:
     """Wrap letters_html, render_in_worker, join_pdfs and qr_code to note their times."""
     notes: dict[str, list[Any]] = {"html": [], "qr": [], "chunks": [], "join": []}
     original_html = letters.letters_html
-    original_join = letters.join_pdfs
+    original_join = printing.join_pdfs
     original_qr: Callable[[str], str] = app.jinja_env.globals["qr_code"]  # type: ignore[assignment]
 
     def letters_html(*args: Any, **kwargs: Any) -> str:
@@ -429,15 +428,15 @@ def instrumented(app: Flask) -> Iterator[dict[str, list[Any]]]:
         return joined
 
     letters.letters_html = letters_html
-    letters.render_in_worker = _timed_render_in_worker
-    letters.join_pdfs = join_pdfs
+    printing.render_in_worker = _timed_render_in_worker
+    printing.join_pdfs = join_pdfs
     app.jinja_env.globals["qr_code"] = qr_code
     try:
         yield notes
     finally:
         letters.letters_html = original_html
-        letters.render_in_worker = _original_render_in_worker
-        letters.join_pdfs = original_join
+        printing.render_in_worker = _original_render_in_worker
+        printing.join_pdfs = original_join
         app.jinja_env.globals["qr_code"] = original_qr
 
 
@@ -528,9 +527,9 @@ def plain_calls(app: Flask, data: bytes, counts: dict[str, int]) -> dict[str, An
     """Time PLAIN_TIMED plain one-letter calls (the list's language mix); extrapolate to all."""
     version = app.extensions["wegwijs_assets"].version
     with app.test_request_context(MERGE_PATH, method="POST"):
-        template = letters.loaded_letter(LETTER)
+        template = content.current().letters[LETTER]
         assert template is not None
-        municipality = content().municipalities[MUNICIPALITY]
+        municipality = content.current().municipalities[MUNICIPALITY]
         people, problems = merge.check_list(
             letters.letter_fields(template), merge.read_table(LIST_FILENAME, data)
         )

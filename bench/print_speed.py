@@ -7,7 +7,7 @@ document, the whole staff POST through Flask's test client, and the public plan 
 PdfCache. Every series is timed with time.perf_counter after a warm-up that is thrown away.
 
 1. The one-page personal plan (nl, Tilburg, Z-route, now at the brede intake, two contacts
-   and two appointments): its HTML is built once by staff.render_personal_plan inside a test
+   and two appointments): its HTML is built once by personal_plan.personal_plan_html inside a test
    request context and `printer().render(html)` is timed; then the same form is POSTed to
    /staff/personal-plan/ through the test client (CSRF off) to show the full request.
 2. The same HTML made standalone (`/static/<version>/` -> file:// paths into static/, and
@@ -50,7 +50,7 @@ from flask_login import login_user
 from weasyprint.text.ffi import pango
 from werkzeug.security import generate_password_hash
 
-from portal import create_app, staff
+from portal import create_app, personal_plan, staff_forms
 from portal.accounts import User, db
 from portal.printing import printer
 
@@ -216,11 +216,11 @@ def person(lang: str) -> dict[str, str]:
 def personal_plan_html(app: Flask, lang: str) -> str:
     """Build the print HTML of the personal plan the way the staff view does."""
     with staff_request(app, PERSONAL_PLAN_PATH, method="POST", data=person(lang)):
-        form = staff.PersonalPlanForm()
+        form = staff_forms.PersonalPlanForm()
         form.fill_choices()
         if not form.validate():
             raise RuntimeError(f"the benchmark's personal plan form is invalid: {form.errors}")
-        return staff.render_personal_plan(staff.plan_from_form(form))
+        return personal_plan.personal_plan_html(form.plan())
 
 
 def render_ours(app: Flask, html: str, lang: str) -> tuple[bytes, Series]:
@@ -577,7 +577,7 @@ def render(results: dict[str, Any], heading: str) -> str:
         "",
         f"The personal plan: “{person['name']}”, {person['municipality']}, "
         f"{person['route']}, now at {person['current_step']}, two contacts and two "
-        "appointments. Its HTML is built once (`staff.render_personal_plan` in a test request "
+        "appointments. Its HTML is built once (`personal_plan_html` in a test request "
         "context); only the PDF is timed. The Arabic and Tigrinya plans print the person's "
         "language and then Dutch, meant to be one sheet each. The POST row adds the form, its "
         "checks and the HTML to the render. The plain call gets the same HTML made standalone "

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import IO, Any
 
 from flask import Flask, Request
 from jinja2 import StrictUndefined
 
-from . import accounts, assets, cli, editor, http, i18n, printing, public, staff
-from .content import ContentStore
+from . import accounts, assets, cli, content, editor, http, i18n, printing, public, staff
 from .markup import isolate
 
 
@@ -43,12 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["isolate"] = isolate
 
     i18n.init_app(app)
-    app.extensions["wegwijs_content"] = ContentStore(
-        Path(app.config["CONTENT_DIR"]),
-        Path(app.config["STATIC_DIR"]),
-        lambda: list(i18n.reload_languages(app)),
-        app.config["CONTENT_RELOAD_INTERVAL"],
-    )
+    content.init_app(app)
     assets.init_app(app)
     printing.init_app(app)
     http.init_app(app)

@@ -13,7 +13,6 @@ import click
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -42,6 +41,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
+from . import content
 from .http import no_store
 
 ROLES = ("staff", "editor", "admin")
@@ -167,7 +167,7 @@ def too_many_attempts(_error: Exception) -> tuple[str, int]:
 )
 def add_user(email: str, role: str, municipalities: tuple[str, ...]) -> None:
     """Add an account; the password comes from standard input (asked for on a terminal)."""
-    known = current_app.extensions["wegwijs_content"].get().municipalities
+    known = content.current().municipalities
     unknown = [slug for slug in municipalities if slug not in known]
     if unknown:
         raise click.UsageError(

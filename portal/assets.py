@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 # Only these are sent to browsers; the TTF fonts in static/fonts/ttf/ are for PDFs.
@@ -64,22 +66,24 @@ class AssetStore:
         return Markup(svg)  # noqa: S704 - our own bundled file
 
 
-def printing() -> bool:
-    """Say whether the page being rendered is a print (see printing.render_print_template)."""
-    return bool(g.get("printing"))
+def printing(context: Context) -> bool:
+    """Say whether a template renders a print (printing.render_print_template says so)."""
+    return bool(context.get("printing"))
 
 
-def pictogram_url(name: str, size: int = 48) -> str:
+@pass_context
+def pictogram_url(context: Context, name: str, size: int = 48) -> str:
     """Return a pictogram's URL: the drawing on the web, a PNG in prints (placed faster)."""
-    if not printing():
+    if not printing(context):
         return asset_url(f"pictograms/{name}.svg")
     return asset_url(f"pictograms/print/{'large' if size > 64 else 'small'}/{name}.png")
 
 
-def icon(name: str) -> Markup:
+@pass_context
+def icon(context: Context, name: str) -> Markup:
     """Return a small icon beside words that say the same: inline SVG, or a PNG in prints."""
-    if printing():
-        return Markup('<img class="icon" src="{}" alt="">').format(pictogram_url(name))
+    if printing(context):
+        return Markup('<img class="icon" src="{}" alt="">').format(pictogram_url(context, name))
     return store().svg_inline(name)
 
 

@@ -11,7 +11,10 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
-from .content import SOURCE_LANGUAGE, Content, ContentError, Form, Letter, Step, load_content
+from .content import load_content
+from .i18n import catalog_path
+from .textfiles import SOURCE_LANGUAGE, ContentError, read_front_matter
+from .texts import Content, Form, Letter, Step
 
 # Simplified Dutch (B1): short sentences and few long words. Editors see these numbers.
 MAX_SENTENCE_WORDS = 12.0  # average words per sentence
@@ -91,15 +94,15 @@ def readability(markdown_text: str) -> Readability:
 
 def source_body(item: Step | Letter | Form) -> str:
     """Return the Dutch Markdown of a step, letter or form, without its settings."""
-    text = item.source.path.read_text(encoding="utf-8")
-    return text.split("\n---\n", 1)[1] if "\n---\n" in text else text
+    _meta, body, _line = read_front_matter(item.source.path)
+    return body
 
 
 def catalog_findings(catalogs: Path, languages: list[str]) -> list[Finding]:
     """Name every interface string that a catalog lacks or has marked fuzzy."""
     findings = []
     for lang in languages:
-        path = catalogs / lang / "LC_MESSAGES" / "messages.po"
+        path = catalog_path(catalogs, lang)
         if not path.is_file():
             findings.append(Finding(path, None, "there is no catalog for this language"))
             continue
@@ -181,8 +184,7 @@ def status_rows(content: Content, languages: list[str]) -> list[StatusRow]:
         for lang in languages:
             if lang == SOURCE_LANGUAGE:
                 continue
-            text = item.texts.get(lang)
-            path = text.path if text else item.source.path.with_name(f"{lang}.md")
+            path = item.path_for(lang)
             rows.append(
                 StatusRow(item.kind, item.slug, item.name, lang, item.status(lang), str(path))
             )

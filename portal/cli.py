@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -12,16 +11,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from . import content
 from .checks import check_all, status_rows
-from .content import (
-    SOURCE_LANGUAGE,
-    Content,
-    ContentError,
-    ContentStore,
-    load_content,
-    write_atomically,
-)
+from .content import load_content
 from .i18n import languages
+from .textfiles import SOURCE_LANGUAGE, read_text, with_setting, write_atomically
 
 STATES = ("missing", "outdated", "draft", "reviewed")
 content_cli = AppGroup("content", help="Check and maintain the texts in content/.")
@@ -50,7 +44,7 @@ def status(only: tuple[str, ...], as_json: bool) -> None:
     unknown = sorted(set(only) - set(languages()))
     if unknown:
         raise click.UsageError(f"unknown language: {', '.join(unknown)}")
-    rows = status_rows(current_store_content(), wanted)
+    rows = status_rows(content.current(), wanted)
     if as_json:
         click.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1))
         return
@@ -61,12 +55,6 @@ def status(only: tuple[str, ...], as_json: bool) -> None:
         )
     counts = {state: sum(row.status == state for row in rows) for state in STATES}
     click.echo(", ".join(f"{count} {state}" for state, count in counts.items()))
-
-
-def current_store_content() -> Content:
-    """Return the content as the running portal has it."""
-    store: ContentStore = current_app.extensions["wegwijs_content"]
-    return store.get()
 
 
 def source_hash_for(translation: Path) -> str:
@@ -86,16 +74,7 @@ def source_hash_for(translation: Path) -> str:
 def stamp_file(path: Path) -> str:
     """Write the current Dutch text's code into a translation's `translated_from`."""
     code = source_hash_for(path)
-    text = path.read_text(encoding="utf-8")
-    head, separator, rest = text[4:].partition("\n---\n")
-    if not text.startswith("---\n") or not separator:
-        raise ContentError(path, "has no settings block between '---' lines")
-    line = f"translated_from: {code}"
-    if re.search(r"^translated_from:.*$", head, flags=re.M):
-        head = re.sub(r"^translated_from:.*$", line, head, count=1, flags=re.M)
-    else:
-        head = f"{head}\n{line}"
-    write_atomically(path, f"---\n{head}\n---\n{rest}")
+    write_atomically(path, with_setting(path, read_text(path), "translated_from", code))
     return code
 
 

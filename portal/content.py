@@ -1,4 +1,8 @@
-"""Load content/ into typed objects (Step, Municipality) and tell each translation's state."""
+"""Load content/ into typed objects, keep them current, and give every module one accessor.
+
+`init_app` creates the app's content store; `current()` returns what it holds now (reloaded
+when a file changed). Every module, and the tests, reach the content through `current()`.
+"""
 
 from __future__ import annotations
 
@@ -8,44 +12,47 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import yaml
-from markupsafe import Markup
+from flask import Flask, current_app
 
+from . import i18n
 from .markup import render_markdown
+from .textfiles import (
+    KINDS,
+    SOURCE_LANGUAGE,
+    ContentError,
+    fields_from_text,
+    read_front_matter,
+    read_text,
+    source_hash,
+)
+from .texts import (
+    PLACEHOLDER,
+    SECTION_COUNT,
+    Content,
+    Field,
+    Form,
+    FormText,
+    Letter,
+    LetterText,
+    Municipality,
+    OpeningHours,
+    Partner,
+    Section,
+    Step,
+    StepText,
+)
 
 log = logging.getLogger(__name__)
 
-SOURCE_LANGUAGE = "nl"
 STEP_FOLDER = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 POSTCODE = re.compile(r"^[1-9]\d{3} [A-Z]{2}$")
 JOINS = ("and", "or")
 REVIEW_STATES = ("draft", "reviewed")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# Parts every step has, in this order; the headings themselves are written in each language.
-SECTION_COUNT = 4
-
-
-class TranslationText(Protocol):
-    """What every text in one language has: where it is and its translation state."""
-
-    @property
-    def lang(self) -> str: ...
-
-    @property
-    def path(self) -> Path: ...
-
-    @property
-    def review(self) -> str | None: ...
-
-    @property
-    def translated_from(self) -> str | None: ...
-
-
-TextT = TypeVar("TextT", bound=TranslationText)
 # Every letter knows the person it is for; these need no declaration in meta.yml.
 PERSON_FIELDS = (
     "voornaam",
@@ -57,303 +64,8 @@ PERSON_FIELDS = (
     "plaats",
     "taal",
 )
-PLACEHOLDER = re.compile(r"\(\(([a-z0-9_]+)\)\)")
 PLACEHOLDER_TYPES = ("text", "date", "time", "phone")
 FORM_FIELD_TYPES = ("text", "date", "textarea", "checkbox", "signature")
-
-
-class ContentError(ValueError):
-    """A content file is missing, unreadable or incomplete; the message names the file."""
-
-    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {message}")
-        self.path = path
-        self.line = line
-
-
-class Translated(Generic[TextT]):
-    """Something written in Dutch and translated: a step, a letter or a form."""
-
-    kind: ClassVar[str]  # step | letter | form: where an editor finds it
-    slug: str
-    texts: dict[str, TextT]
-    source_hash: str
-
-    @property
-    def name(self) -> str:
-        """Return the Dutch name an editor knows it by."""
-        return str(getattr(self, "title", None) or getattr(self.source, "title", self.slug))
-
-    @property
-    def source(self) -> TextT:
-        """Return the Dutch text, which is authoritative."""
-        return self.texts[SOURCE_LANGUAGE]
-
-    def text(self, lang: str) -> TextT:
-        """Return the text in `lang`, or the Dutch text when it is not translated yet."""
-        return self.texts.get(lang) or self.source
-
-    def status(self, lang: str) -> str:
-        """Return source, missing, outdated, draft or reviewed for the text in `lang`."""
-        if lang == SOURCE_LANGUAGE:
-            return "source"
-        text = self.texts.get(lang)
-        if text is None:
-            return "missing"
-        if text.translated_from != self.source_hash:
-            return "outdated"
-        return text.review or "draft"
-
-
-@dataclass(frozen=True)
-class Section:
-    """One titled part of a step: what happens, what you do, who helps, how long."""
-
-    heading: str
-    html: Markup
-
-
-@dataclass(frozen=True)
-class StepText:
-    """A step in one language."""
-
-    lang: str
-    title: str
-    summary: str
-    sections: tuple[Section, ...]
-    path: Path
-    review: str | None = None  # None for the Dutch source
-    translated_from: str | None = None
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    """A ((name)) in a letter that staff fill in, or a column of a mail-merge list."""
-
-    name: str
-    label: str  # Dutch, for staff
-    type: str  # text | date | time | phone
-
-
-@dataclass(frozen=True)
-class LetterText:
-    """A letter in one language; its HTML still holds the ((placeholders))."""
-
-    lang: str
-    subject: str
-    html: Markup
-    placeholders: frozenset[str]
-    path: Path
-    review: str | None = None
-    translated_from: str | None = None
-
-
-@dataclass(frozen=True)
-class Letter(Translated[LetterText]):
-    """A letter template: Dutch and translations, its placeholders and what to bring."""
-
-    kind: ClassVar[str] = "letter"
-    slug: str
-    title: str  # the Dutch name staff see
-    step: str  # the step its QR code leads to
-    bring: tuple[str, ...]  # pictograms of what to bring
-    placeholders: tuple[Placeholder, ...]
-    source_hash: str
-    texts: dict[str, LetterText]
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One thing to fill in on a form."""
-
-    name: str
-    type: str  # text | date | textarea | checkbox | signature
-
-
-@dataclass(frozen=True)
-class FormText:
-    """A form in one language: title, a label per field, the explanation above the fields."""
-
-    lang: str
-    title: str
-    labels: dict[str, str]
-    html: Markup
-    path: Path
-    review: str | None = None
-    translated_from: str | None = None
-
-
-@dataclass(frozen=True)
-class Form(Translated[FormText]):
-    """A form to print blank, filled in, or as a PDF to fill in on a computer."""
-
-    kind: ClassVar[str] = "form"
-    slug: str
-    title: str
-    step: str
-    fields: tuple[FormField, ...]
-    source_hash: str
-    texts: dict[str, FormText]
-
-
-@dataclass(frozen=True)
-class Step(Translated[StepText]):
-    """One step of the stappenplan with its texts in every language it has."""
-
-    kind: ClassVar[str] = "step"
-    slug: str
-    order: int  # position in the plan, 1-based
-    number: int  # the number shown: steps joined by "and"/"or" share one
-    joins: str | None
-    pictogram: str
-    verify: tuple[str, ...]
-    source_hash: str
-    texts: dict[str, StepText]
-
-    @property
-    def dutch_title(self) -> str:
-        """Return the Dutch name, the word the reader will hear at the municipality."""
-        return self.source.title
-
-
-@dataclass(frozen=True)
-class OpeningHours:
-    """Days and times a municipality's desk is open."""
-
-    days: tuple[str, ...]
-    opens: str
-    closes: str
-
-
-@dataclass(frozen=True)
-class Partner:
-    """A local organisation that helps with one step (e.g. VluchtelingenWerk)."""
-
-    name: str
-    step: str
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
-
-
-@dataclass(frozen=True)
-class Municipality:
-    """A municipality's profile: contact details shown with its view of the plan."""
-
-    slug: str
-    name: str
-    example: bool
-    street: str
-    postcode: str
-    city: str
-    phone: str
-    email: str
-    website: str
-    hours: tuple[OpeningHours, ...]
-    partners: tuple[Partner, ...]
-    signatory_name: str  # who signs letters
-    signatory_role: str
-    path: Path
-
-    def partners_for(self, step_slug: str) -> tuple[Partner, ...]:
-        """Return the local partners that help with one step."""
-        return tuple(p for p in self.partners if p.step == step_slug)
-
-
-@dataclass(frozen=True)
-class Content:
-    """Everything in content/ that the public pages show."""
-
-    steps: tuple[Step, ...]
-    municipalities: dict[str, Municipality]
-    pictograms: dict[str, dict[str, str]]  # name -> language -> text alternative
-    letters: dict[str, Letter]
-    forms: dict[str, Form]
-    files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
-    version: str = ""  # a hash of every file's bytes: changes whenever any text changes
-
-    @property
-    def step_count(self) -> int:
-        """Return how many numbered steps the plan has (joined steps share a number)."""
-        return self.steps[-1].number if self.steps else 0
-
-    def step(self, slug: str) -> Step | None:
-        """Return the step with this slug, or None."""
-        return next((s for s in self.steps if s.slug == slug), None)
-
-    def neighbours(self, step: Step) -> tuple[Step | None, Step | None]:
-        """Return the steps before and after `step` in the plan."""
-        index = step.order - 1
-        previous = self.steps[index - 1] if index > 0 else None
-        following = self.steps[index + 1] if index + 1 < len(self.steps) else None
-        return previous, following
-
-    def translated(self) -> list[Step | Letter | Form]:
-        """Return everything that is written in Dutch and translated."""
-        return [*self.steps, *self.letters.values(), *self.forms.values()]
-
-    def alternatives(self) -> list[tuple[Step, ...]]:
-        """Return each group of steps that are choices ("or"), e.g. the three learning routes."""
-        groups: dict[int, list[Step]] = {}
-        for step in self.steps:
-            groups.setdefault(step.number, []).append(step)
-        return [tuple(group) for group in groups.values() if any(s.joins == "or" for s in group)]
-
-    def pictogram_alt(self, name: str, lang: str) -> str:
-        """Return the text alternative of a pictogram in `lang`, else in Dutch."""
-        alts = self.pictograms.get(name, {})
-        return alts.get(lang) or alts.get(SOURCE_LANGUAGE, "")
-
-
-def source_hash_of(kind: str, path: Path, text: str) -> str:
-    """Return the code of a Dutch text as a translation records it, from the file's text."""
-    meta, body, _line = split_front_matter(path, text)
-    if kind == "letter":
-        return text_hash(str(meta.get("subject", "")), "", body)
-    if kind == "form":
-        labels = meta.get("labels") or {}
-        label_text = "\n".join(f"{k}: {str(v).strip()}" for k, v in labels.items())
-        return text_hash(str(meta.get("title", "")), label_text, body)
-    return text_hash(str(meta.get("title", "")), str(meta.get("summary", "")), body)
-
-
-def text_hash(title: str, summary: str, body: str) -> str:
-    """Return the short code of a Dutch text that a translation records as `translated_from`."""
-    normalised = "\n".join(part.strip() for part in (title, summary, body))
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:8]
-
-
-def read_front_matter(path: Path) -> tuple[dict[str, Any], str, int]:
-    """Split a content file into its settings, its Markdown body and the body's first line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ContentError(path, "is not UTF-8 text; save it as UTF-8") from error
-    except OSError as error:
-        raise ContentError(path, f"cannot be read: {error.strerror}") from error
-    return split_front_matter(path, text)
-
-
-def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
-    """Split the text of a content file (named by `path` in errors) into settings and body."""
-    text = text.replace("\r\n", "\n").removeprefix("\ufeff")
-    if not text.startswith("---\n"):
-        raise ContentError(path, "must start with a line '---' and the settings", 1)
-    end = text.find("\n---\n", 3)
-    if end == -1:
-        raise ContentError(path, "the settings are not closed by a line '---'", 1)
-    try:
-        meta = yaml.safe_load(text[4:end]) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise ContentError(path, f"the settings are not valid YAML: {problem}", line) from error
-    if not isinstance(meta, dict):
-        raise ContentError(path, "the settings must be 'name: value' lines", 2)
-    body_line = text.count("\n", 0, end) + 3
-    return meta, text[end + 5 :], body_line
 
 
 def split_sections(path: Path, body: str, first_line: int) -> tuple[Section, ...]:
@@ -367,6 +79,11 @@ def split_sections(path: Path, body: str, first_line: int) -> tuple[Section, ...
         elif line.strip():
             raise ContentError(path, "text before the first '## ' heading", number)
     return tuple(Section(heading, render_markdown("\n".join(lines))) for heading, lines in sections)
+
+
+def dutch_hash(kind: str, path: Path) -> str:
+    """Return the code of a Dutch text file that its translations record."""
+    return source_hash(KINDS[kind], fields_from_text(path, read_text(path)))
 
 
 def required_text(path: Path, meta: dict[str, Any], key: str) -> str:
@@ -429,7 +146,7 @@ def load_letter(
                 meta_path,
                 f"placeholder {name!r}: type must be one of {', '.join(PLACEHOLDER_TYPES)}",
             )
-        placeholders.append(Placeholder(name, str(row.get("label") or name), kind))
+        placeholders.append(Field(name, kind, str(row.get("label") or name)))
     known = set(PERSON_FIELDS) | {p.name for p in placeholders}
     step = required_text(meta_path, meta, "step")
     if step not in steps:
@@ -460,7 +177,7 @@ def load_letter(
             lang, subject, render_markdown(body), used, path, review, translated_from
         )
         if lang == SOURCE_LANGUAGE:
-            source_hash = source_hash_of("letter", path, path.read_text(encoding="utf-8"))
+            source_hash = dutch_hash("letter", path)
     return Letter(
         slug=folder.name,
         title=required_text(meta_path, meta, "title"),
@@ -484,7 +201,7 @@ def load_form(folder: Path, languages: list[str], steps: set[str]) -> Form:
             raise ContentError(
                 meta_path, f"field {name!r}: type must be one of {', '.join(FORM_FIELD_TYPES)}"
             )
-        fields.append(FormField(name, kind))
+        fields.append(Field(name, kind))
     if not fields:
         raise ContentError(meta_path, "a form needs fields")
     step = required_text(meta_path, meta, "step")
@@ -505,7 +222,7 @@ def load_form(folder: Path, languages: list[str], steps: set[str]) -> Form:
             lang, title, clean_labels, render_markdown(body), path, review, translated_from
         )
         if lang == SOURCE_LANGUAGE:
-            source_hash = source_hash_of("form", path, path.read_text(encoding="utf-8"))
+            source_hash = dutch_hash("form", path)
     return Form(
         slug=folder.name,
         title=required_text(meta_path, meta, "title"),
@@ -582,7 +299,7 @@ def load_step(
         joins=joins,
         pictogram=pictogram,
         verify=tuple(str(v) for v in verify),
-        source_hash=source_hash_of("step", source_path, source_path.read_text(encoding="utf-8")),
+        source_hash=dutch_hash("step", source_path),
         texts=texts,
     )
 
@@ -795,8 +512,22 @@ class ContentStore:
             self.error = error
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace a content file in one step, so a reader never sees half a file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+def init_app(app: Flask) -> None:
+    """Load the content of the app's CONTENT_DIR into a store that keeps it current."""
+    app.extensions["wegwijs_content"] = ContentStore(
+        Path(app.config["CONTENT_DIR"]),
+        Path(app.config["STATIC_DIR"]),
+        lambda: list(i18n.reload_languages(app)),
+        app.config["CONTENT_RELOAD_INTERVAL"],
+    )
+
+
+def store() -> ContentStore:
+    """Return the content store of the running app."""
+    found: ContentStore = current_app.extensions["wegwijs_content"]
+    return found
+
+
+def current() -> Content:
+    """Return the current content of the running app (reloaded when a file changed)."""
+    return store().get()

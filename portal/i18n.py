@@ -156,12 +156,20 @@ def local_time(time: dt.time) -> str:
     return format_time(time, "short", locale=current_tag())
 
 
+def catalog_path(catalogs: Path, lang: str, suffix: str = ".po") -> Path:
+    """Return the UI catalog of a language (.po, or the compiled .mo) in the catalogs folder."""
+    return catalogs / lang / "LC_MESSAGES" / f"messages{suffix}"
+
+
+def app_catalog_path(lang: str) -> Path:
+    """Return the UI catalog (.po) of a language of the running app."""
+    return catalog_path(Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]), lang)
+
+
 def check_catalogs(app: Flask, registry: dict[str, LocaleInfo]) -> None:
     """Fail at start-up when a configured language has no compiled UI catalog."""
     catalogs = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
-    missing = [
-        code for code in registry if not (catalogs / code / "LC_MESSAGES" / "messages.mo").is_file()
-    ]
+    missing = [code for code in registry if not catalog_path(catalogs, code, ".mo").is_file()]
     if missing:
         raise LanguageError(
             f"no compiled catalog for {', '.join(missing)} in {catalogs}: run `make translations`"

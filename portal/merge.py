@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import openpyxl
 from flask_babel import lazy_gettext as _l
 
-from .letters import Field, Person, check_person
+from .letters import Person, check_person
+from .texts import Field
 
 MAX_ROWS = 1000
 MAX_BYTES = 5 * 1024 * 1024
@@ -120,7 +121,7 @@ def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person
         )
     problems: list[Problem] = []
     missing = {f.name for f in fields if column_key(f.name) not in columns}
-    for name in sorted(missing - {"tussenvoegsel"}):  # the one column that may be left out
+    for name in sorted(f.name for f in fields if f.name in missing and not f.optional):
         problems.append(Problem(header_number, name, str(_l("This column is missing."))))
     if not data_rows:
         problems.append(Problem(header_number, "", str(_l("The list has no people in it."))))

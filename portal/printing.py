@@ -1,9 +1,15 @@
-"""WeasyPrint: one FontConfiguration, a URL fetcher that only reads our own files, a PDF cache."""
+"""WeasyPrint: one FontConfiguration, a URL fetcher that only reads our own files, a PDF cache,
+the print templates rendered per language, and the worker processes that print long documents.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import io
+import multiprocessing
+import os
+import signal
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -11,11 +17,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-from flask import Flask, Response, current_app, g, render_template
+from flask import Flask, Response, current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
+from pypdf import PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from . import content
 from .assets import AssetStore
 
 # Documents are rendered as if they lived on this address; the fetcher maps it to our files.
@@ -23,6 +33,7 @@ PRINT_BASE_URL = "https://print.invalid/"
 PDF_MIMETYPE = "application/pdf"
 # How many public PDFs a worker keeps; each is at most a few hundred KB.
 CACHE_SIZE = 64
+MAX_PRINT_WORKERS = 4
 
 
 class PrintError(RuntimeError):
@@ -142,12 +153,17 @@ def code_version(package_dir: Path) -> str:
 
 
 def render_print_template(template: str, **context: object) -> str:
-    """Render a template for a print: pictograms and icons come as PNG, not as drawings."""
-    g.printing = True
-    try:
-        return render_template(template, **context)
-    finally:
-        g.printing = False
+    """Render a template for a print: pictograms and icons come as PNG, not as drawings.
+
+    The print templates share the public pages' macros, which read the content.
+    """
+    return render_template(template, printing=True, content=content.current(), **context)
+
+
+def render_in(lang: str, template: str, **context: object) -> Markup:
+    """Render a piece of a print in one language, e.g. the Dutch half of a bilingual print."""
+    with force_locale(lang):
+        return Markup(render_print_template(template, **context))  # noqa: S704 - our template
 
 
 def printer() -> Printer:
@@ -194,6 +210,58 @@ def qr_code(url: str) -> str:
     """
     # A PNG, not an SVG: WeasyPrint places an image at once but draws an SVG square by square.
     return str(segno.make(url, error="m").png_data_uri(scale=8, border=2, dark="#000000"))
+
+
+def print_in_parallel(documents: list[str]) -> bytes:
+    """Print several HTML documents by a worker process per core; join the PDFs in order.
+
+    The HTML goes to the workers through a pipe: personal data never touches the disk.
+    """
+    if len(documents) == 1:
+        return printer().render(documents[0])
+    global _worker_printer
+    _worker_printer = printer()  # the forked workers inherit it, fonts and stylesheet loaded
+    workers = min(os.cpu_count() or 1, MAX_PRINT_WORKERS, len(documents))
+    # A fresh worker every few documents gives back the memory WeasyPrint holds on to.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=default_signals, maxtasksperchild=5) as pool:
+        pdfs = pool.map(render_in_worker, documents, chunksize=1)
+    return join_pdfs(pdfs)
+
+
+_worker_printer: Printer | None = None
+
+
+def default_signals() -> None:
+    """Let a print worker end on SIGTERM: a gunicorn worker's own handler only sets a flag,
+    and a worker that inherited it would never stop when the pool is closed."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def render_in_worker(html: str) -> bytes:
+    """Render one document in a worker process."""
+    if _worker_printer is None:
+        raise RuntimeError("print workers are forked after _worker_printer is set")
+    return _worker_printer.render(html)
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """Join PDFs into one, in order, in memory; each part ends on the back of a sheet.
+
+    Every part starts its first page on a front page, so a part with an odd number of
+    pages gets a blank back page: the next part starts on a new sheet too.
+    """
+    if len(pdfs) == 1:
+        return pdfs[0]
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+        if len(writer.pages) % 2:
+            writer.add_blank_page()
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def init_app(app: Flask) -> None:

@@ -8,24 +8,22 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
-    g,
     jsonify,
     make_response,
     redirect,
     render_template,
     url_for,
 )
-from flask_babel import force_locale
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
-from .content import Content, ContentStore, Municipality
+from . import content
+from .addresses import online_url, plan_url, print_url
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
-from .printing import cached_public_pdf, pdf_response, render_print_template
+from .printing import cached_public_pdf, pdf_response, render_in, render_print_template
+from .texts import Municipality
 
 bp = Blueprint("public", __name__)
 
@@ -39,12 +37,6 @@ class LanguageCodeConverter(BaseConverter):
     regex = r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*"
 
 
-def content() -> Content:
-    """Return the current content (reloaded when a file changed)."""
-    store: ContentStore = current_app.extensions["wegwijs_content"]
-    return store.get()
-
-
 def require_language(lang: str) -> None:
     """Answer 404 for a language the portal does not have."""
     if lang not in languages():
@@ -55,38 +47,30 @@ def require_municipality(slug: str | None) -> Municipality | None:
     """Return the municipality of a municipality view, or answer 404 for an unknown one."""
     if slug is None:
         return None
-    municipality = content().municipalities.get(slug)
+    municipality = content.current().municipalities.get(slug)
     if municipality is None:
         abort(404)
     return municipality
 
 
-def plan_url(lang: str, step: str | None = None) -> str:
-    """Return the URL of the plan or a step, inside the municipality view when in one."""
-    municipality = g.get("municipality")
-    if municipality is None:
-        if step is None:
-            return url_for("public.plan", lang=lang)
-        return url_for("public.step", lang=lang, step=step)
-    if step is None:
-        return url_for("public.local_plan", lang=lang, municipality=municipality.slug)
-    return url_for("public.local_step", lang=lang, municipality=municipality.slug, step=step)
+def render_public(
+    template: str, municipality: Municipality | None = None, **context: Any
+) -> Response:
+    """Render a public page that every visitor gets the same, so caches may keep it.
+
+    `municipality` is the municipality of the view (None outside one): its contact details
+    are shown, and every link on the page stays inside its view.
+    """
+    page = render_template(
+        template, content=content.current(), municipality=municipality, **context
+    )
+    return public_cache(make_response(page))
 
 
-def render_public(template: str, **context: Any) -> Response:
-    """Render a public page that every visitor gets the same, so caches may keep it."""
-    return public_cache(make_response(render_template(template, **context)))
-
-
-@bp.app_context_processor
-def template_helpers() -> dict[str, Any]:
-    """Give templates the content, the plan URL builder and the municipality of the view."""
-    return {
-        "content": content(),
-        "plan_url": plan_url,
-        "print_url": print_url,
-        "municipality": g.get("municipality"),
-    }
+@bp.context_processor
+def address_helpers() -> dict[str, Any]:
+    """Give the public pages and prints the builders of the plan's addresses."""
+    return {"plan_url": plan_url, "print_url": print_url}
 
 
 @bp.route("/")
@@ -135,8 +119,7 @@ def municipalities(lang: str) -> Response:
 def plan(lang: str, municipality: str | None) -> Response:
     """Show the whole stappenplan, with local contact details in a municipality's view."""
     require_language(lang)
-    g.municipality = require_municipality(municipality)
-    return render_public("public/plan.html")
+    return render_public("public/plan.html", require_municipality(municipality))
 
 
 @bp.route("/<lang:lang>/plan/<step>/", defaults={"municipality": None})
@@ -144,52 +127,48 @@ def plan(lang: str, municipality: str | None) -> Response:
 def step(lang: str, step: str, municipality: str | None) -> Response:
     """Show one step: what happens, what you do, who helps you, how long it takes."""
     require_language(lang)
-    g.municipality = require_municipality(municipality)
-    found = content().step(step)
+    place = require_municipality(municipality)
+    loaded = content.current()
+    found = loaded.step(step)
     if found is None:
         abort(404)
-    previous, following = content().neighbours(found)
-    return render_public("public/step.html", step=found, previous=previous, following=following)
+    previous, following = loaded.neighbours(found)
+    return render_public(
+        "public/step.html", place, step=found, previous=previous, following=following
+    )
 
 
-def render_in(lang: str, template: str, **context: Any) -> Markup:
-    """Render a piece of a print in another language than the request's (the Dutch half)."""
-    with force_locale(lang):
-        return Markup(render_print_template(template, **context))  # noqa: S704 - our template
-
-
-def online_url(lang: str, step: str | None) -> str:
-    """Return the full web address a printed QR code leads to."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + plan_url(lang, step)
-
-
-def plan_pdf(lang: str, step_slug: str | None, bilingual: bool) -> Response:
+def plan_pdf(
+    lang: str, step_slug: str | None, bilingual: bool, municipality: Municipality | None
+) -> Response:
     """Print the plan (or one step) in `lang`, with the Dutch text after it when bilingual."""
-    loaded = content()
+    loaded = content.current()
     steps = loaded.steps
     if step_slug is not None:
         found = loaded.step(step_slug)
         if found is None:
             abort(404)
         steps = (found,)
-    municipality = g.get("municipality")
+    address = online_url(lang, step_slug, municipality)
+
+    def blocks(block_lang: str, qr: str | None) -> dict[str, Any]:
+        return {
+            s.slug: render_in(
+                block_lang, "print/_blocks.html", step=s, online_url=qr, municipality=municipality
+            )
+            for s in steps
+        }
 
     def render_html() -> str:
         # A single step's print has its QR code in the step's header, the plan's on page 1.
-        qr = online_url(lang, step_slug) if step_slug else None
-        blocks = {
-            s.slug: render_in(lang, "print/_blocks.html", step=s, online_url=qr) for s in steps
-        }
-        dutch = {
-            s.slug: render_in("nl", "print/_blocks.html", step=s, online_url=None) for s in steps
-        }
         return render_print_template(
             "print/plan.html",
             steps=steps,
             show_overview=step_slug is None,
-            reader_blocks=blocks,
-            dutch_blocks=dutch if bilingual else None,
-            online_url=online_url(lang, step_slug),
+            reader_blocks=blocks(lang, address if step_slug else None),
+            dutch_blocks=blocks("nl", None) if bilingual else None,
+            online_url=address,
+            municipality=municipality,
         )
 
     key = ["plan", lang, municipality.slug if municipality else "", step_slug or "*"]
@@ -216,10 +195,10 @@ def plan_pdf(lang: str, step_slug: str | None, bilingual: bool) -> Response:
 def plan_print(lang: str, municipality: str | None, variant: str) -> Response:
     """Print the whole stappenplan as A4 PDF; `-bilingual` adds the Dutch text."""
     require_language(lang)
-    g.municipality = require_municipality(municipality)
+    place = require_municipality(municipality)
     if variant and lang == "nl":
-        return redirect(print_url(lang))
-    return plan_pdf(lang, None, bilingual=bool(variant))
+        return redirect(print_url(lang, municipality=place))
+    return plan_pdf(lang, None, bool(variant), place)
 
 
 @bp.route("/<lang:lang>/plan/<name>.pdf", defaults={"municipality": None})
@@ -227,22 +206,17 @@ def plan_print(lang: str, municipality: str | None, variant: str) -> Response:
 def step_print(lang: str, name: str, municipality: str | None) -> Response:
     """Print one step as PDF: `<step>.pdf`, or `<step>-bilingual.pdf` with the Dutch text."""
     require_language(lang)
-    g.municipality = require_municipality(municipality)
+    place = require_municipality(municipality)
     slug = name.removesuffix("-bilingual")
     if slug != name and lang == "nl":
-        return redirect(print_url(lang, slug))
-    return plan_pdf(lang, slug, bilingual=slug != name)
-
-
-def print_url(lang: str, step: str | None = None, bilingual: bool = False) -> str:
-    """Return the URL of the PDF of the plan or a step: the web address with `.pdf`."""
-    return plan_url(lang, step).rstrip("/") + ("-bilingual" if bilingual else "") + ".pdf"
+        return redirect(print_url(lang, slug, municipality=place))
+    return plan_pdf(lang, slug, slug != name, place)
 
 
 @bp.route("/healthz")
 def healthz() -> Response:
     """Tell monitoring that the portal runs and whether its content is current."""
-    store: ContentStore = current_app.extensions["wegwijs_content"]
+    store = content.store()
     loaded = store.get()
     response = jsonify(
         status="ok" if store.error is None else "stale-content",

@@ -1,15 +1,21 @@
-"""Checks of what staff type or upload: dates, times, phone numbers, postcodes.
+"""Typed values as staff type or upload them: one registry that every check goes through.
 
-Each parser returns the value or raises ValueError with a message for the person who typed it
-(a lazy gettext string, shown in their language).
+The staff forms, the mail merge and the letters all check a value with `check_value(type,
+text)`. Each parser returns the typed value or raises ValueError with a message for the person
+who typed it (a lazy gettext string, shown in their language).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from .i18n import language_named
 
 DATE_PATTERNS = (
     re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$"),  # <input type=date>
@@ -60,3 +66,47 @@ def normalise_postcode(text: str) -> str:
     if not match:
         raise ValueError(_l("A Dutch postcode is 4 digits and 2 letters, for example 5038 AA."))
     return f"{match['digits']} {match['letters'].upper()}"
+
+
+def parse_language(text: str) -> str:
+    """Return the code of a language named by code or name ('ar', 'Arabisch', 'العربية')."""
+    found = language_named(text)
+    if found is None:
+        raise ValueError(_l("This language is unknown."))
+    return found.tag
+
+
+def as_text(text: str) -> str:
+    """Return text as it is: any words are fine, only the length is checked."""
+    return text
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """How a value of one type is read from what someone typed."""
+
+    parse: Callable[[str], Any]  # the typed value, or ValueError with a message
+    max_length: int = 200  # characters, after runs of spaces are made one
+
+
+FIELD_TYPES: dict[str, FieldType] = {
+    "text": FieldType(as_text),
+    "textarea": FieldType(as_text, max_length=2000),
+    "checkbox": FieldType(as_text),
+    "signature": FieldType(as_text),
+    "date": FieldType(parse_date),
+    "time": FieldType(parse_time),
+    "phone": FieldType(check_phone),
+    "postcode": FieldType(normalise_postcode),
+    "language": FieldType(parse_language),
+}
+
+
+def check_value(type_name: str, text: str) -> Any:
+    """Return the typed value of a non-empty text, or raise ValueError saying what is wrong."""
+    field_type = FIELD_TYPES[type_name]
+    if len(text) > field_type.max_length:
+        raise ValueError(
+            _l("This is too long: at most %(count)s characters.", count=field_type.max_length)
+        )
+    return field_type.parse(text)

@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - writing only
 
 from defusedxml import ElementTree as SafeElementTree
 from flask_babel import gettext as _
 
-from .content import PLACEHOLDER, SOURCE_LANGUAGE, Content, Form, Letter, Step
+from .textfiles import SOURCE_LANGUAGE, TextFields, read_fields
+from .texts import PLACEHOLDER, Content, Form, Letter, Step
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 NEEDS_WORK = ("missing", "outdated")
-FIELDS = {
-    "step": ("title", "summary", "body"),
-    "letter": ("subject", "body"),
-    "form": ("title", "body"),
-}
 
 
 @dataclass(frozen=True)
@@ -36,13 +31,16 @@ class Unit:
     target: str
 
 
-def item_units(
-    item: Step | Letter | Form, fields: dict[str, Any], dutch: dict[str, Any]
-) -> list[Unit]:
+def unit_fields(item: Step | Letter | Form) -> tuple[str, ...]:
+    """Return the fields of a text that are one unit each: its one-line settings and body."""
+    return (*item.kind_info.required, "body")
+
+
+def item_units(item: Step | Letter | Form, fields: TextFields, dutch: TextFields) -> list[Unit]:
     """Return the units of one text: its fields, and a label per field for a form."""
     units = [
-        Unit(f"{item.kind}/{item.slug}/{name}", dutch[name], fields[name])
-        for name in FIELDS[item.kind]
+        Unit(f"{item.kind}/{item.slug}/{name}", dutch[name], fields[name])  # type: ignore[literal-required]
+        for name in unit_fields(item)
     ]
     if isinstance(item, Form):
         units += [
@@ -56,7 +54,7 @@ def item_units(
     return units
 
 
-def export(content: Content, lang: str, read_fields: Any) -> bytes:
+def export(content: Content, lang: str) -> bytes:
     """Return an XLIFF 1.2 file with every missing or outdated text of `lang`."""
     root = Element("xliff", {"version": "1.2", "xmlns": NAMESPACE})
     file = SubElement(
@@ -74,8 +72,8 @@ def export(content: Content, lang: str, read_fields: Any) -> bytes:
         state = item.status(lang)
         if state not in NEEDS_WORK:
             continue
-        dutch = read_fields(item, SOURCE_LANGUAGE)
-        fields = read_fields(item, lang)
+        dutch = read_fields(item.source.path)
+        fields = read_fields(item.path_for(lang))
         for unit in item_units(item, fields, dutch):
             element = SubElement(body, "trans-unit", {"id": unit.id, "xml:space": "preserve"})
             SubElement(element, "source").text = unit.source
@@ -117,19 +115,20 @@ def read_units(data: bytes, lang: str) -> tuple[dict[str, str], list[str]]:
 
 
 def check_targets(
-    content: Content, targets: dict[str, str], read_fields: Any
-) -> tuple[dict[tuple[str, str], dict[str, Any]], list[str]]:
-    """Match targets to texts and check them; return new fields per text, or every problem."""
+    content: Content, targets: dict[str, str], lang: str
+) -> tuple[list[tuple[Step | Letter | Form, TextFields]], list[str]]:
+    """Match targets to texts and check them; return each changed text's new fields in `lang`,
+    or every problem found."""
     items = {(i.kind, i.slug): i for i in content.translated()}
     problems: list[str] = []
-    changed: dict[tuple[str, str], dict[str, Any]] = {}
+    changed: dict[tuple[str, str], tuple[Step | Letter | Form, TextFields]] = {}
     for unit_id, target in targets.items():
         parts = unit_id.split("/")
         item = items.get((parts[0], parts[1])) if len(parts) == 3 else None
         field = parts[2] if len(parts) == 3 else ""
         label = field.removeprefix("label.")
         known = item is not None and (
-            field in FIELDS[item.kind]
+            field in unit_fields(item)
             or (
                 isinstance(item, Form)
                 and label in {f.name for f in item.fields}
@@ -142,16 +141,21 @@ def check_targets(
         if not target.strip():
             problems.append(_("Empty translation: %(id)s", id=unit_id))
             continue
-        dutch = read_fields(item, SOURCE_LANGUAGE)
-        source = dutch["labels"].get(label, "") if field.startswith("label.") else dutch[field]
+        dutch = read_fields(item.source.path)
+        if field.startswith("label."):
+            source = dutch["labels"].get(label, "")
+        else:
+            source = dutch[field]  # type: ignore[literal-required]
         if set(PLACEHOLDER.findall(source)) != set(PLACEHOLDER.findall(target)):
             problems.append(_("The placeholders differ from the Dutch text: %(id)s", id=unit_id))
             continue
         key = (item.kind, item.slug)
         if key not in changed:
-            changed[key] = {"item": item}
+            changed[key] = (item, read_fields(item.path_for(lang)))
+        fields = changed[key][1]
         if field.startswith("label."):
-            changed[key].setdefault("labels", {})[label] = target.strip()
+            fields["labels"] = fields["labels"] | {label: target.strip()}
         else:
-            changed[key][field] = target.strip() if field != "body" else target.strip() + "\n"
-    return changed, problems
+            value = target.strip() if field != "body" else target.strip() + "\n"
+            fields[field] = value  # type: ignore[literal-required]
+    return list(changed.values()), problems

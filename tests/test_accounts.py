@@ -25,7 +25,7 @@ LOGIN = "/staff/login"
 LETTER = "herinnering-afspraak"
 FORM = "toestemming-gegevens-delen"
 # The value each URL argument of a staff rule gets: a letter or form that exists.
-SLUG_FOR_ENDPOINT = {"staff.letter": LETTER, "staff.merge": LETTER, "staff.form": FORM}
+SLUG_FOR_ENDPOINT = {"staff.letter": LETTER, "staff.letter_list": LETTER, "staff.form_print": FORM}
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -101,9 +101,13 @@ def open_app() -> Flask:
 def test_the_staff_area_has_pages_to_check(open_app: Flask) -> None:
     endpoints = {endpoint for endpoint, _url, _methods in staff_urls(open_app)}
     # If a page is added, it is checked by the tests below without changing them.
-    assert {"staff.home", "staff.letter", "staff.merge", "staff.form", "staff.personal_plan"} <= (
-        endpoints
-    )
+    assert {
+        "staff.home",
+        "staff.letter",
+        "staff.letter_list",
+        "staff.form_print",
+        "staff.personal_plan",
+    } <= (endpoints)
     assert "accounts.logout" in endpoints
 
 

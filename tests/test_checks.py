@@ -26,7 +26,8 @@ from portal.checks import (
     readability,
     source_body,
 )
-from portal.content import load_content, source_hash_of
+from portal.content import load_content
+from portal.textfiles import KINDS, source_hash_of
 from tests.conftest import CONTENT, LANGUAGES, PROJECT_ROOT, STATIC
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
@@ -429,7 +430,7 @@ def test_status_follows_changes_while_the_portal_runs(
     # A translation checked by a native speaker, made from the current Dutch text, is reviewed.
     reviewed = content_copy / "forms" / "voorbereiding-intake" / "en.md"
     source = reviewed.with_name("nl.md")
-    current = source_hash_of("form", source, source.read_text(encoding="utf-8"))
+    current = source_hash_of(KINDS["form"], source, source.read_text(encoding="utf-8"))
     text = re.sub(r"^translated_from: .*$", "", reviewed.read_text(encoding="utf-8"), flags=re.M)
     reviewed.write_text(
         text.replace("review: draft", f"review: reviewed\ntranslated_from: {current}"), "utf-8"

@@ -11,12 +11,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from portal.content import (
-    ContentError,
-    ContentStore,
-    load_content,
-    text_hash,
-)
+from portal.content import ContentStore, load_content
+from portal.textfiles import KINDS, ContentError, TextFields, empty_fields, source_hash
 from tests.conftest import CONTENT, LANGUAGES, STATIC
 
 REQUIRED_STEPS = [
@@ -118,9 +114,19 @@ def test_a_missing_translation_is_reported_as_missing(content_copy: Path) -> Non
     assert step.text("ti").lang == "nl"
 
 
+def step_fields(title: str, summary: str, body: str) -> TextFields:
+    """Return the fields of a step text."""
+    return empty_fields() | {"title": title, "summary": summary, "body": body}  # type: ignore[return-value]
+
+
 def test_the_text_hash_ignores_surrounding_white_space_only() -> None:
-    assert text_hash("A", "B", "body\n") == text_hash("A ", "B", "\nbody")
-    assert text_hash("A", "B", "body") != text_hash("A", "B", "body!")
+    step = KINDS["step"]
+    assert source_hash(step, step_fields("A", "B", "body\n")) == source_hash(
+        step, step_fields("A ", "B", "\nbody")
+    )
+    assert source_hash(step, step_fields("A", "B", "body")) != source_hash(
+        step, step_fields("A", "B", "body!")
+    )
 
 
 BROKEN_FILES = [

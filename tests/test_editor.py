@@ -25,7 +25,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.test import TestResponse
 
-from portal.content import load_content, source_hash_of
+from portal.content import load_content
+from portal.textfiles import KINDS, source_hash_of
 from portal.i18n import load_languages
 from tests.conftest import (
     EXAMPLE_MUNICIPALITIES,
@@ -35,6 +36,7 @@ from tests.conftest import (
     STATIC,
     ensure_account,
 )
+from tests.content_tools import content_of
 
 EDITOR_EMAIL = "redacteur@wegwijs.example"
 OTHER_EDITOR_EMAIL = "vertaler@wegwijs.example"
@@ -133,7 +135,7 @@ def settings(path: Path) -> tuple[dict[str, object], str]:
 def dutch_code(folder: Path, kind: str) -> str:
     """Return the code of the current Dutch text in a folder, as a translation records it."""
     source = folder / "nl.md"
-    return source_hash_of(kind, source, source.read_text(encoding="utf-8"))
+    return source_hash_of(KINDS[kind], source, source.read_text(encoding="utf-8"))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -669,7 +671,7 @@ def test_a_letter_needs_exactly_the_placeholders_of_the_dutch_letter(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # Every placeholder of the Dutch letter, the person's fields it uses included.
-    letter = editor.application.extensions["wegwijs_content"].get().letters["herinnering-afspraak"]
+    letter = content_of(editor.application).letters["herinnering-afspraak"]
     names = ", ".join(f"(({name}))" for name in sorted(letter.source.placeholders))
     assert says(
         editor.application,

@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from portal import create_app
-from portal.content import Form
+from portal.texts import Form
 from tests.conftest import CONTENT, StaffClient
+from tests.content_tools import content_of
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
 
 FORMS = sorted(path.name for path in (CONTENT / "forms").iterdir() if path.is_dir())
@@ -36,7 +37,7 @@ def staff_app() -> Flask:
 
 
 def form_of(app: Flask, slug: str) -> Form:
-    return app.extensions["wegwijs_content"].get().forms[slug]
+    return content_of(app).forms[slug]
 
 
 def form_values(app: Flask, slug: str, lang: str, mode: str, **changes: str) -> dict[str, str]:
@@ -47,9 +48,9 @@ def form_values(app: Flask, slug: str, lang: str, mode: str, **changes: str) -> 
     return values | changes
 
 
-def message(app: Flask, msgid: str) -> str:
+def message(app: Flask, msgid: str, **variables: object) -> str:
     with app.test_request_context(), force_locale("nl"):
-        return str(_(msgid))
+        return str(_(msgid, **variables))
 
 
 class Prints:
@@ -91,7 +92,7 @@ def prints(staff_app: Flask) -> Prints:
 
 
 def test_there_are_forms_to_test(staff_app: Flask) -> None:
-    assert FORMS == sorted(staff_app.extensions["wegwijs_content"].get().forms)
+    assert FORMS == sorted(content_of(staff_app).forms)
     assert len(FORMS) == 2
 
 
@@ -273,5 +274,5 @@ def test_a_text_that_is_too_long_is_refused(staff_app: Flask) -> None:
     )
     assert response.status_code == 422
     assert Page(response.get_data(as_text=True)).text("field-werk-error") == normalise(
-        message(staff_app, "This is too long.")
+        message(staff_app, "This is too long: at most %(count)s characters.", count=2000)
     )

@@ -24,8 +24,9 @@ from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from portal import create_app
-from portal.content import Content, Letter
+from portal.texts import Letter
 from tests.conftest import CONTENT, LANGUAGES, StaffClient, ensure_account
+from tests.content_tools import content_of
 from tests.html_tools import ElementTexts
 from tests.pdf_tools import (
     ARABIC_LETTERS,
@@ -80,10 +81,6 @@ MM_PER_PT = 25.4 / 72
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def content_of(app: Flask) -> Content:
-    return app.extensions["wegwijs_content"].get()
 
 
 def letter_of(app: Flask, slug: str) -> Letter:

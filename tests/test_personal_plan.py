@@ -12,10 +12,11 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from portal import create_app
-from portal.content import Content, Step
 from portal.printing import PdfCache
+from portal.texts import Step
 from tests.catalogs import catalog_text, shown_text
 from tests.conftest import LANGUAGES, StaffClient
+from tests.content_tools import content_of
 from tests.html_tools import ElementTexts
 from tests.pdf_tools import as_extracted, fonts, has_phrase, normalise, page_count, pages_text
 
@@ -51,10 +52,6 @@ def staff_app() -> Flask:
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
     app.test_client_class = StaffClient
     return app
-
-
-def content_of(app: Flask) -> Content:
-    return app.extensions["wegwijs_content"].get()
 
 
 def routes_of(app: Flask) -> tuple[Step, ...]:

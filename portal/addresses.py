@@ -1,0 +1,39 @@
+"""The public addresses of the plan, its steps and their prints: the one place that builds them.
+
+Inside a municipality's view every address stays in that view, so the municipality is an
+argument of each function, never something found in the request.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from .texts import Municipality
+
+
+def plan_url(lang: str, step: str | None = None, municipality: Municipality | None = None) -> str:
+    """Return the path of the plan or of one step, in a municipality's view when one is given."""
+    if municipality is None:
+        if step is None:
+            return url_for("public.plan", lang=lang)
+        return url_for("public.step", lang=lang, step=step)
+    if step is None:
+        return url_for("public.local_plan", lang=lang, municipality=municipality.slug)
+    return url_for("public.local_step", lang=lang, municipality=municipality.slug, step=step)
+
+
+def print_url(
+    lang: str,
+    step: str | None = None,
+    bilingual: bool = False,
+    municipality: Municipality | None = None,
+) -> str:
+    """Return the path of the PDF of the plan or a step: the page's path with `.pdf`."""
+    page = plan_url(lang, step, municipality).rstrip("/")
+    return page + ("-bilingual" if bilingual else "") + ".pdf"
+
+
+def online_url(lang: str, step: str | None = None, municipality: Municipality | None = None) -> str:
+    """Return the full web address that a printed QR code or link leads to."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + plan_url(lang, step, municipality)

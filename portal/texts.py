@@ -1,0 +1,275 @@
+"""The typed objects content/ is loaded into: steps, letters, forms, municipalities.
+
+Everything here is read-only data made by content.py; templates and views read it, nothing
+writes it. Personal data never lives in these objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Generic, Protocol, TypeVar
+
+from markupsafe import Markup
+
+from .textfiles import KINDS, SOURCE_LANGUAGE, Kind
+
+# Parts every step has, in this order; the headings themselves are written in each language.
+SECTION_COUNT = 4
+PLACEHOLDER = re.compile(r"\(\(([a-z0-9_]+)\)\)")
+
+
+class TranslationText(Protocol):
+    """What every text in one language has: where it is and its translation state."""
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def review(self) -> str | None: ...
+
+    @property
+    def translated_from(self) -> str | None: ...
+
+
+TextT = TypeVar("TextT", bound=TranslationText)
+
+
+class Translated(Generic[TextT]):
+    """Something written in Dutch and translated: a step, a letter or a form."""
+
+    kind: ClassVar[str]  # step | letter | form: where an editor finds it
+    slug: str
+    texts: dict[str, TextT]
+    source_hash: str
+
+    @property
+    def kind_info(self) -> Kind:
+        """Return what fields a text of this kind has."""
+        return KINDS[self.kind]
+
+    @property
+    def name(self) -> str:
+        """Return the Dutch name an editor knows it by."""
+        return str(getattr(self, "title", None) or getattr(self.source, "title", self.slug))
+
+    @property
+    def source(self) -> TextT:
+        """Return the Dutch text, which is authoritative."""
+        return self.texts[SOURCE_LANGUAGE]
+
+    def path_for(self, lang: str) -> Path:
+        """Return the file of the text in `lang`, whether it exists yet or not."""
+        return self.source.path.with_name(f"{lang}.md")
+
+    def text(self, lang: str) -> TextT:
+        """Return the text in `lang`, or the Dutch text when it is not translated yet."""
+        return self.texts.get(lang) or self.source
+
+    def status(self, lang: str) -> str:
+        """Return source, missing, outdated, draft or reviewed for the text in `lang`."""
+        if lang == SOURCE_LANGUAGE:
+            return "source"
+        text = self.texts.get(lang)
+        if text is None:
+            return "missing"
+        if text.translated_from != self.source_hash:
+            return "outdated"
+        return text.review or "draft"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled part of a step: what happens, what you do, who helps, how long."""
+
+    heading: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class StepText:
+    """A step in one language."""
+
+    lang: str
+    title: str
+    summary: str
+    sections: tuple[Section, ...]
+    path: Path
+    review: str | None = None  # None for the Dutch source
+    translated_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value staff fill in: a letter's placeholder (a list column), or a line on a form."""
+
+    name: str
+    type: str  # a type of validation.FIELD_TYPES: text, date, time, phone, textarea, ...
+    label: str = ""  # for staff; a form's labels are in its texts, one per language
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A letter in one language; its HTML still holds the ((placeholders))."""
+
+    lang: str
+    subject: str
+    html: Markup
+    placeholders: frozenset[str]
+    path: Path
+    review: str | None = None
+    translated_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Letter(Translated[LetterText]):
+    """A letter template: Dutch and translations, its placeholders and what to bring."""
+
+    kind: ClassVar[str] = "letter"
+    slug: str
+    title: str  # the Dutch name staff see
+    step: str  # the step its QR code leads to
+    bring: tuple[str, ...]  # pictograms of what to bring
+    placeholders: tuple[Field, ...]
+    source_hash: str
+    texts: dict[str, LetterText]
+
+
+@dataclass(frozen=True)
+class FormText:
+    """A form in one language: title, a label per field, the explanation above the fields."""
+
+    lang: str
+    title: str
+    labels: dict[str, str]
+    html: Markup
+    path: Path
+    review: str | None = None
+    translated_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Form(Translated[FormText]):
+    """A form to print blank, filled in, or as a PDF to fill in on a computer."""
+
+    kind: ClassVar[str] = "form"
+    slug: str
+    title: str
+    step: str
+    fields: tuple[Field, ...]
+    source_hash: str
+    texts: dict[str, FormText]
+
+
+@dataclass(frozen=True)
+class Step(Translated[StepText]):
+    """One step of the stappenplan with its texts in every language it has."""
+
+    kind: ClassVar[str] = "step"
+    slug: str
+    order: int  # position in the plan, 1-based
+    number: int  # the number shown: steps joined by "and"/"or" share one
+    joins: str | None
+    pictogram: str
+    verify: tuple[str, ...]
+    source_hash: str
+    texts: dict[str, StepText]
+
+    @property
+    def dutch_title(self) -> str:
+        """Return the Dutch name, the word the reader will hear at the municipality."""
+        return self.source.title
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Days and times a municipality's desk is open."""
+
+    days: tuple[str, ...]
+    opens: str
+    closes: str
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A local organisation that helps with one step (e.g. VluchtelingenWerk)."""
+
+    name: str
+    step: str
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """A municipality's profile: contact details shown with its view of the plan."""
+
+    slug: str
+    name: str
+    example: bool
+    street: str
+    postcode: str
+    city: str
+    phone: str
+    email: str
+    website: str
+    hours: tuple[OpeningHours, ...]
+    partners: tuple[Partner, ...]
+    signatory_name: str  # who signs letters
+    signatory_role: str
+    path: Path
+
+    def partners_for(self, step_slug: str) -> tuple[Partner, ...]:
+        """Return the local partners that help with one step."""
+        return tuple(p for p in self.partners if p.step == step_slug)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in content/ that the public pages show."""
+
+    steps: tuple[Step, ...]
+    municipalities: dict[str, Municipality]
+    pictograms: dict[str, dict[str, str]]  # name -> language -> text alternative
+    letters: dict[str, Letter]
+    forms: dict[str, Form]
+    files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
+    version: str = ""  # a hash of every file's bytes: changes whenever any text changes
+
+    @property
+    def step_count(self) -> int:
+        """Return how many numbered steps the plan has (joined steps share a number)."""
+        return self.steps[-1].number if self.steps else 0
+
+    def step(self, slug: str) -> Step | None:
+        """Return the step with this slug, or None."""
+        return next((s for s in self.steps if s.slug == slug), None)
+
+    def neighbours(self, step: Step) -> tuple[Step | None, Step | None]:
+        """Return the steps before and after `step` in the plan."""
+        index = step.order - 1
+        previous = self.steps[index - 1] if index > 0 else None
+        following = self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return previous, following
+
+    def translated(self) -> list[Step | Letter | Form]:
+        """Return everything that is written in Dutch and translated."""
+        return [*self.steps, *self.letters.values(), *self.forms.values()]
+
+    def alternatives(self) -> list[tuple[Step, ...]]:
+        """Return each group of steps that are choices ("or"), e.g. the three learning routes."""
+        groups: dict[int, list[Step]] = {}
+        for step in self.steps:
+            groups.setdefault(step.number, []).append(step)
+        return [tuple(group) for group in groups.values() if any(s.joins == "or" for s in group)]
+
+    def pictogram_alt(self, name: str, lang: str) -> str:
+        """Return the text alternative of a pictogram in `lang`, else in Dutch."""
+        alts = self.pictograms.get(name, {})
+        return alts.get(lang) or alts.get(SOURCE_LANGUAGE, "")

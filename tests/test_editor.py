@@ -26,8 +26,8 @@ from flask_babel import gettext as _
 from werkzeug.test import TestResponse
 
 from portal.content import load_content
-from portal.textfiles import KINDS, source_hash_of
 from portal.i18n import load_languages
+from portal.textfiles import KINDS, source_hash_of
 from tests.conftest import (
     EXAMPLE_MUNICIPALITIES,
     LANGUAGES,

@@ -131,22 +131,25 @@ def language_files(folder: Path, languages: list[str]) -> dict[str, Path]:
     return found
 
 
+def declared_fields(meta_path: Path, rows: Any, types: tuple[str, ...]) -> list[Field]:
+    """Read the fields a meta.yml declares: a letter's placeholders or a form's fields."""
+    fields = []
+    for row in rows or []:
+        name = required_text(meta_path, row, "name")
+        kind = str(row.get("type", "text"))
+        if kind not in types:
+            raise ContentError(meta_path, f"field {name!r}: type must be one of {', '.join(types)}")
+        fields.append(Field(name, kind, str(row.get("label") or name)))
+    return fields
+
+
 def load_letter(
     folder: Path, languages: list[str], steps: set[str], pictograms: set[str]
 ) -> Letter:
     """Read one letter template and check that every language uses the same placeholders."""
     meta_path = folder / "meta.yml"
     meta = read_yaml(meta_path)
-    placeholders = []
-    for row in meta.get("placeholders") or []:
-        name = required_text(meta_path, row, "name")
-        kind = str(row.get("type", "text"))
-        if kind not in PLACEHOLDER_TYPES:
-            raise ContentError(
-                meta_path,
-                f"placeholder {name!r}: type must be one of {', '.join(PLACEHOLDER_TYPES)}",
-            )
-        placeholders.append(Field(name, kind, str(row.get("label") or name)))
+    placeholders = declared_fields(meta_path, meta.get("placeholders"), PLACEHOLDER_TYPES)
     known = set(PERSON_FIELDS) | {p.name for p in placeholders}
     step = required_text(meta_path, meta, "step")
     if step not in steps:
@@ -193,15 +196,7 @@ def load_form(folder: Path, languages: list[str], steps: set[str]) -> Form:
     """Read one form and check that every language labels every field."""
     meta_path = folder / "meta.yml"
     meta = read_yaml(meta_path)
-    fields = []
-    for row in meta.get("fields") or []:
-        name = required_text(meta_path, row, "name")
-        kind = str(row.get("type", "text"))
-        if kind not in FORM_FIELD_TYPES:
-            raise ContentError(
-                meta_path, f"field {name!r}: type must be one of {', '.join(FORM_FIELD_TYPES)}"
-            )
-        fields.append(Field(name, kind))
+    fields = declared_fields(meta_path, meta.get("fields"), FORM_FIELD_TYPES)
     if not fields:
         raise ContentError(meta_path, "a form needs fields")
     step = required_text(meta_path, meta, "step")

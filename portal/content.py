@@ -6,6 +6,8 @@ when a file changed). Every module, and the tests, reach the content through `cu
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import logging
 import re
@@ -108,9 +110,7 @@ def translation_state(path: Path, meta: dict[str, Any], lang: str) -> tuple[str 
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read a settings file (meta.yml, a municipality) that must hold 'name: value' lines."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ContentError(path, f"cannot be read: {error.strerror}") from error
+        data = yaml.safe_load(read_text(path))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise ContentError(path, "is not valid YAML", mark.line + 1 if mark else None) from error
@@ -144,7 +144,12 @@ def declared_fields(meta_path: Path, rows: Any, types: tuple[str, ...]) -> list[
 
 
 def load_letter(
-    folder: Path, languages: list[str], steps: set[str], pictograms: set[str]
+    folder: Path,
+    languages: list[str],
+    steps: set[str],
+    pictograms: set[str],
+    problems: list[ContentError] | None = None,
+    previous: Letter | None = None,
 ) -> Letter:
     """Read one letter template and check that every language uses the same placeholders."""
     meta_path = folder / "meta.yml"
@@ -158,41 +163,79 @@ def load_letter(
     for name in bring:
         if name not in pictograms:
             raise ContentError(meta_path, f"bring: pictogram {name!r} is not in static/pictograms/")
-    texts: dict[str, LetterText] = {}
-    source_hash = ""
-    for lang, path in language_files(folder, languages).items():
-        text_meta, body, _line = read_front_matter(path)
-        used = frozenset(PLACEHOLDER.findall(body))
-        unknown = sorted(used - known)
-        if unknown:
-            raise ContentError(
-                path, "unknown placeholder ((" + unknown[0] + ")): declare it in meta.yml"
-            )
-        if lang != SOURCE_LANGUAGE and used != texts[SOURCE_LANGUAGE].placeholders:
-            difference = sorted(used ^ texts[SOURCE_LANGUAGE].placeholders)
-            raise ContentError(
-                path,
-                f"uses other placeholders than the Dutch letter: (({')), (('.join(difference)}))",
-            )
-        subject = required_text(path, text_meta, "subject")
-        review, translated_from = translation_state(path, text_meta, lang)
-        texts[lang] = LetterText(
-            lang, subject, render_markdown(body), used, path, review, translated_from
-        )
-        if lang == SOURCE_LANGUAGE:
-            source_hash = dutch_hash("letter", path)
+    files = language_files(folder, languages)
+    source = load_letter_text(files[SOURCE_LANGUAGE], SOURCE_LANGUAGE, known, None)
+
+    def load_one(path: Path, lang: str) -> LetterText:
+        return load_letter_text(path, lang, known, source.placeholders)
+
+    texts = load_translations(files, load_one, problems, previous)
     return Letter(
         slug=folder.name,
         title=required_text(meta_path, meta, "title"),
         step=step,
         bring=bring,
         placeholders=tuple(placeholders),
-        source_hash=source_hash,
-        texts=texts,
+        source_hash=dutch_hash("letter", files[SOURCE_LANGUAGE]),
+        texts={SOURCE_LANGUAGE: source, **texts},
     )
 
 
-def load_form(folder: Path, languages: list[str], steps: set[str]) -> Form:
+def load_letter_text(
+    path: Path, lang: str, known: set[str], dutch_placeholders: frozenset[str] | None
+) -> LetterText:
+    """Read one language of a letter; a translation must use the Dutch letter's placeholders."""
+    text_meta, body, _line = read_front_matter(path)
+    used = frozenset(PLACEHOLDER.findall(body))
+    unknown = sorted(used - known)
+    if unknown:
+        raise ContentError(
+            path, "unknown placeholder ((" + unknown[0] + ")): declare it in meta.yml"
+        )
+    if dutch_placeholders is not None and used != dutch_placeholders:
+        difference = sorted(used ^ dutch_placeholders)
+        raise ContentError(
+            path,
+            f"uses other placeholders than the Dutch letter: (({')), (('.join(difference)}))",
+        )
+    subject = required_text(path, text_meta, "subject")
+    review, translated_from = translation_state(path, text_meta, lang)
+    return LetterText(lang, subject, render_markdown(body), used, path, review, translated_from)
+
+
+TextT = TypeVar("TextT", StepText, LetterText, FormText)
+
+
+def load_translations(
+    files: dict[str, Path],
+    load_one: Callable[[Path, str], TextT],
+    problems: list[ContentError] | None,
+    previous: Step | Letter | Form | None,
+) -> dict[str, TextT]:
+    """Read every translation of a text with `load_one(path, lang)`.
+
+    A broken translation is noted in `problems`; the version being served (from `previous`)
+    stays, or, when there is none, readers see the Dutch text as for a missing translation.
+    """
+    texts: dict[str, TextT] = {}
+    for lang, path in files.items():
+        if lang == SOURCE_LANGUAGE:
+            continue
+        text = attempt(problems, load_one, path, lang)
+        if text is None and previous is not None:
+            text = previous.texts.get(lang)  # type: ignore[assignment]
+        if text is not None:
+            texts[lang] = text
+    return texts
+
+
+def load_form(
+    folder: Path,
+    languages: list[str],
+    steps: set[str],
+    problems: list[ContentError] | None = None,
+    previous: Form | None = None,
+) -> Form:
     """Read one form and check that every language labels every field."""
     meta_path = folder / "meta.yml"
     meta = read_yaml(meta_path)
@@ -202,30 +245,37 @@ def load_form(folder: Path, languages: list[str], steps: set[str]) -> Form:
     step = required_text(meta_path, meta, "step")
     if step not in steps:
         raise ContentError(meta_path, f"step {step!r} is not a step of the plan")
-    texts: dict[str, FormText] = {}
-    source_hash = ""
-    for lang, path in language_files(folder, languages).items():
-        text_meta, body, _line = read_front_matter(path)
-        labels = text_meta.get("labels") or {}
-        missing = [f.name for f in fields if not str(labels.get(f.name) or "").strip()]
-        if missing:
-            raise ContentError(path, f"labels: no label for {', '.join(missing)}")
-        title = required_text(path, text_meta, "title")
-        review, translated_from = translation_state(path, text_meta, lang)
-        clean_labels = {f.name: str(labels[f.name]).strip() for f in fields}
-        texts[lang] = FormText(
-            lang, title, clean_labels, render_markdown(body), path, review, translated_from
-        )
-        if lang == SOURCE_LANGUAGE:
-            source_hash = dutch_hash("form", path)
+    files = language_files(folder, languages)
+
+    def load_one(path: Path, lang: str) -> FormText:
+        return load_form_text(path, lang, fields)
+
     return Form(
         slug=folder.name,
         title=required_text(meta_path, meta, "title"),
         step=step,
         fields=tuple(fields),
-        source_hash=source_hash,
-        texts=texts,
+        source_hash=dutch_hash("form", files[SOURCE_LANGUAGE]),
+        texts={
+            SOURCE_LANGUAGE: load_one(files[SOURCE_LANGUAGE], SOURCE_LANGUAGE),
+            **load_translations(files, load_one, problems, previous),
+        },
     )
+
+
+def load_form_text(path: Path, lang: str, fields: list[Field]) -> FormText:
+    """Read one language of a form: its title, a label for every field, the explanation."""
+    text_meta, body, _line = read_front_matter(path)
+    labels = text_meta.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise ContentError(path, "labels must be 'field: label' lines")
+    missing = [f.name for f in fields if not str(labels.get(f.name) or "").strip()]
+    if missing:
+        raise ContentError(path, f"labels: no label for {', '.join(missing)}")
+    title = required_text(path, text_meta, "title")
+    review, translated_from = translation_state(path, text_meta, lang)
+    clean_labels = {f.name: str(labels[f.name]).strip() for f in fields}
+    return FormText(lang, title, clean_labels, render_markdown(body), path, review, translated_from)
 
 
 def load_step_text(path: Path, lang: str) -> tuple[StepText, dict[str, Any], str]:
@@ -246,7 +296,12 @@ def load_step_text(path: Path, lang: str) -> tuple[StepText, dict[str, Any], str
 
 
 def load_step(
-    folder: Path, languages: list[str], pictograms: dict[str, Any], before: list[Step]
+    folder: Path,
+    languages: list[str],
+    pictograms: dict[str, Any],
+    before: list[Step],
+    problems: list[ContentError] | None = None,
+    previous: Step | None = None,
 ) -> Step:
     """Read one step folder; `before` are the steps already read, for numbering."""
     match = STEP_FOLDER.match(folder.name)
@@ -274,10 +329,8 @@ def load_step(
     verify = meta.get("verify") or []
     if not isinstance(verify, list):
         raise ContentError(source_path, "verify must be a list of facts to check")
-    texts = {SOURCE_LANGUAGE: source}
-    for lang, path in language_files(folder, languages).items():
-        if lang == SOURCE_LANGUAGE:
-            continue
+
+    def load_one(path: Path, lang: str) -> StepText:
         text, _meta, _body = load_step_text(path, lang)
         if len(text.sections) != len(source.sections):
             raise ContentError(
@@ -285,18 +338,25 @@ def load_step(
                 f"has {len(text.sections)} parts with a '## ' heading; "
                 f"the Dutch text has {len(source.sections)}",
             )
-        texts[lang] = text
-    number = (before[-1].number if before else 0) + (0 if joins else 1)
+        return text
+
+    files = language_files(folder, languages)
+    texts = load_translations(files, load_one, problems, previous)
     return Step(
         slug=match["slug"],
         order=len(before) + 1,
-        number=number,
+        number=step_number(before, joins),
         joins=joins,
         pictogram=pictogram,
         verify=tuple(str(v) for v in verify),
         source_hash=dutch_hash("step", source_path),
-        texts=texts,
+        texts={SOURCE_LANGUAGE: source, **texts},
     )
+
+
+def step_number(before: list[Step], joins: str | None) -> int:
+    """Return the number shown for a step: steps joined by "and"/"or" share one."""
+    return (before[-1].number if before else 0) + (0 if joins else 1)
 
 
 def load_steps(
@@ -304,14 +364,24 @@ def load_steps(
     languages: list[str],
     pictograms: dict[str, Any],
     problems: list[ContentError] | None = None,
+    previous: Content | None = None,
 ) -> list[Step]:
-    """Read every step folder of the plan, in the order of their numbers."""
+    """Read every step folder of the plan, in the order of their numbers.
+
+    A step whose Dutch text is broken keeps the version being served (`previous`), if any.
+    """
     steps: list[Step] = []
     folders = sorted(p for p in plan_dir.iterdir() if p.is_dir()) if plan_dir.is_dir() else []
     if not folders:
-        raise ContentError(plan_dir, "has no step folders")
+        attempt(problems, fail, ContentError(plan_dir, "has no step folders"))
     for folder in folders:
-        step = attempt(problems, load_step, folder, languages, pictograms, steps)
+        match = STEP_FOLDER.match(folder.name)
+        served = previous.step(match["slug"]) if previous and match else None
+        step = attempt(problems, load_step, folder, languages, pictograms, steps, problems, served)
+        if step is None and served is not None:
+            step = dataclasses.replace(
+                served, order=len(steps) + 1, number=step_number(steps, served.joins)
+            )
         if step is not None:
             steps.append(step)
     slugs = [s.slug for s in steps]
@@ -334,14 +404,22 @@ ResultT = TypeVar("ResultT")
 def attempt(
     problems: list[ContentError] | None, load: Callable[..., ResultT], *args: Any
 ) -> ResultT | None:
-    """Run one loader. Collecting (a list given): note its error and go on. Else: raise."""
-    if problems is None:
-        return load(*args)
+    """Run one loader on a file or folder (its first argument).
+
+    Collecting (a list given): note its error and go on. Else: raise it. Any failure of a
+    loader becomes a ContentError naming the file: a file can be broken in more ways than
+    the loaders foresee, and one broken file must never stop the rest from loading.
+    """
     try:
         return load(*args)
     except ContentError as error:
-        problems.append(error)
-        return None
+        found = error
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        found = ContentError(Path(str(args[0])), f"cannot be read: {type(error).__name__}: {error}")
+    if problems is None:
+        raise found
+    problems.append(found)
+    return None
 
 
 def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
@@ -426,41 +504,88 @@ def load_content(
     static_dir: Path,
     languages: list[str],
     problems: list[ContentError] | None = None,
+    previous: Content | None = None,
 ) -> Content:
     """Read and check all content; raise ContentError naming the first broken file.
 
-    With a `problems` list, every broken file is noted there and the rest is still read
-    (for `flask content check`, which names them all).
+    With a `problems` list, every broken file is noted there and the rest is still read:
+    what is broken keeps the version being served (`previous`), or is left out when there
+    is none. The problems are also kept in the content, for /healthz and the editors.
     """
     files = watched_files(content_dir, static_dir)
-    pictograms = load_pictograms(static_dir / "pictograms" / "pictograms.yml")
-    steps = load_steps(content_dir / "plan", languages, pictograms, problems)
+    pictograms_file = static_dir / "pictograms" / "pictograms.yml"
+    pictograms = attempt(problems, load_pictograms, pictograms_file)
+    if pictograms is None:
+        pictograms = previous.pictograms if previous else bare_pictograms(pictograms_file.parent)
+    steps = load_steps(content_dir / "plan", languages, pictograms, problems, previous)
     slugs = {s.slug for s in steps}
-    municipalities = {
-        path.stem: place
-        for path in sorted((content_dir / "municipalities").glob("*.yml"))
-        if (place := attempt(problems, load_municipality, path, slugs)) is not None
-    }
-    letters = {
-        folder.name: letter
-        for folder in sorted((content_dir / "letters").glob("*/"))
-        if (letter := attempt(problems, load_letter, folder, languages, slugs, set(pictograms)))
-    }
-    forms = {
-        folder.name: form
-        for folder in sorted((content_dir / "forms").glob("*/"))
-        if (form := attempt(problems, load_form, folder, languages, slugs))
-    }
+    municipalities = load_each(
+        sorted((content_dir / "municipalities").glob("*.yml")),
+        lambda path, _served: load_municipality(path, slugs),
+        problems,
+        previous.municipalities if previous else {},
+    )
+    letters = load_each(
+        sorted((content_dir / "letters").glob("*/")),
+        lambda folder, served: load_letter(
+            folder, languages, slugs, set(pictograms), problems, served
+        ),
+        problems,
+        previous.letters if previous else {},
+    )
+    forms = load_each(
+        sorted((content_dir / "forms").glob("*/")),
+        lambda folder, served: load_form(folder, languages, slugs, problems, served),
+        problems,
+        previous.forms if previous else {},
+    )
     digest = hashlib.sha256()
     for path in sorted(files):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        with contextlib.suppress(OSError):  # removed since it was listed: its mtime changed
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return Content(
-        tuple(steps), municipalities, pictograms, letters, forms, files, digest.hexdigest()[:12]
+        tuple(steps),
+        municipalities,
+        pictograms,
+        letters,
+        forms,
+        files,
+        digest.hexdigest()[:12],
+        tuple(problems or ()),
     )
 
 
+ItemT = TypeVar("ItemT")
+
+
+def load_each(
+    paths: list[Path],
+    load: Callable[[Path, ItemT | None], ItemT],
+    problems: list[ContentError] | None,
+    served: dict[str, ItemT],
+) -> dict[str, ItemT]:
+    """Load each file or folder by its stem; a broken one keeps the version being served."""
+    loaded: dict[str, ItemT] = {}
+    for path in paths:
+        item = attempt(problems, load, path, served.get(path.stem)) or served.get(path.stem)
+        if item is not None:
+            loaded[path.stem] = item
+    return loaded
+
+
+def bare_pictograms(folder: Path) -> dict[str, dict[str, str]]:
+    """Return every drawing without text alternatives: for when pictograms.yml is broken."""
+    return {path.stem: {} for path in sorted(folder.glob("*.svg"))}
+
+
 class ContentStore:
-    """Hold the loaded content and reload it when a file changes, keeping the last good one."""
+    """Hold the loaded content and reload it when a file changes.
+
+    A broken file never stops the rest: it is named in `problems` (and the log), and the
+    text it holds keeps the version served before, or is left out when there was none
+    (right after a start). So a server always starts, and a save is published at once even
+    while another file is broken.
+    """
 
     def __init__(
         self,
@@ -475,9 +600,14 @@ class ContentStore:
         self.languages = languages
         self.interval = interval
         self._lock = threading.Lock()
-        self._content = load_content(content_dir, static_dir, languages())
+        self._languages: list[str] = []
+        self._content = self._load(None)
         self._checked = time.monotonic()
-        self.error: ValueError | None = None  # the last failed reload, for /healthz
+
+    @property
+    def problems(self) -> tuple[ContentError, ...]:
+        """Return what is broken in the content being served (empty when all is well)."""
+        return self._content.problems
 
     def get(self) -> Content:
         """Return the current content, reloading it first if a file changed."""
@@ -486,7 +616,7 @@ class ContentStore:
             try:
                 self._checked = now
                 if watched_files(self.content_dir, self.static_dir) != self._content.files:
-                    self._reload()
+                    self._content = self._load(self._content)
             finally:
                 self._lock.release()
         return self._content
@@ -495,16 +625,22 @@ class ContentStore:
         """Read the content again at once (after an editor saved a file)."""
         with self._lock:
             self._checked = time.monotonic()
-            self._reload()
+            self._content = self._load(self._content)
 
-    def _reload(self) -> None:
+    def _load(self, previous: Content | None) -> Content:
+        problems: list[ContentError] = []
         try:
-            self._content = load_content(self.content_dir, self.static_dir, self.languages())
-            self.error = None
-        except (ContentError, ValueError) as error:
-            # Readers keep the last good content; `flask content check` names the error.
-            log.error("content not reloaded: %s", error)
-            self.error = error
+            self._languages = self.languages()
+        except ValueError as error:  # languages.yml is broken: keep the languages we have
+            problems.append(ContentError(self.content_dir / "languages.yml", str(error)))
+        loaded = load_content(
+            self.content_dir, self.static_dir, self._languages, problems, previous
+        )
+        for problem in loaded.problems:
+            log.error("content problem (the rest is served): %s", problem)
+        if previous is not None and previous.problems and not loaded.problems:
+            log.warning("content problems solved: every file loads again")
+        return loaded
 
 
 def init_app(app: Flask) -> None:

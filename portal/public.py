@@ -219,7 +219,9 @@ def healthz() -> Response:
     store = content.store()
     loaded = store.get()
     response = jsonify(
-        status="ok" if store.error is None else "stale-content",
+        # stale-content: a file is broken; what it holds is served as before, or left out.
+        status="stale-content" if store.problems else "ok",
+        problems=len(store.problems),
         steps=len(loaded.steps),
         languages=list(languages()),
         municipalities=len(loaded.municipalities),

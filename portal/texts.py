@@ -13,7 +13,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 
 from markupsafe import Markup
 
-from .textfiles import KINDS, SOURCE_LANGUAGE, Kind
+from .textfiles import KINDS, SOURCE_LANGUAGE, ContentError, Kind
 
 # Parts every step has, in this order; the headings themselves are written in each language.
 SECTION_COUNT = 4
@@ -241,6 +241,8 @@ class Content:
     forms: dict[str, Form]
     files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
     version: str = ""  # a hash of every file's bytes: changes whenever any text changes
+    # What is broken: those texts are served as they were before, or left out.
+    problems: tuple[ContentError, ...] = ()
 
     @property
     def step_count(self) -> int:

@@ -14,6 +14,7 @@ from flask import Flask
 from portal.content import ContentStore, load_content
 from portal.textfiles import KINDS, ContentError, TextFields, empty_fields, source_hash
 from tests.conftest import CONTENT, LANGUAGES, STATIC
+from tests.content_tools import content_of
 
 REQUIRED_STEPS = [
     "wonen-en-inschrijven",
@@ -196,12 +197,30 @@ def test_a_file_that_is_not_utf8_is_named(content_copy: Path) -> None:
         load_content(content_copy, STATIC, LANGUAGES)
 
 
-def test_a_broken_file_stops_the_start_not_a_request(
+def test_a_broken_dutch_text_at_start_leaves_out_only_its_own_step(
     content_copy: Path, app_on: Callable[..., Flask]
 ) -> None:
     (content_copy / "plan" / "05-pip" / "nl.md").write_text("no settings", encoding="utf-8")
-    with pytest.raises(ContentError, match="05-pip/nl.md"):
-        app_on()
+    app = app_on()
+    loaded = content_of(app)
+    assert loaded.step("pip") is None
+    assert [str(p) for p in loaded.problems if "05-pip/nl.md" in str(p)]
+    client = app.test_client()
+    assert client.get("/ar/plan/brede-intake/").status_code == 200
+    assert client.get("/ar/plan/").status_code == 200
+    assert client.get("/healthz").get_json()["status"] == "stale-content"
+
+
+def test_a_broken_translation_at_start_shows_the_dutch_text_in_its_place(
+    content_copy: Path, app_on: Callable[..., Flask]
+) -> None:
+    (content_copy / "plan" / "05-pip" / "ti.md").write_text("---\ntitle: [\n", encoding="utf-8")
+    loaded = content_of(app_on())
+    step = loaded.step("pip")
+    assert step is not None
+    assert "ti" not in step.texts
+    assert step.text("ti").lang == "nl"
+    assert step.texts["ar"].lang == "ar"
 
 
 def test_a_running_portal_shows_changed_content_without_a_restart(content_copy: Path) -> None:
@@ -222,8 +241,29 @@ def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None
     step = store.get().step("brede-intake")
     assert step is not None
     assert step.texts["en"].title == "Broad intake"
-    assert store.error is not None
-    assert "04-brede-intake/en.md" in str(store.error)
+    assert [p for p in store.problems if "04-brede-intake/en.md" in str(p)]
+
+
+def test_a_change_is_served_while_another_file_is_broken(content_copy: Path) -> None:
+    store = ContentStore(content_copy, STATIC, lambda: LANGUAGES, interval=0)
+    broken = content_copy / "plan" / "04-brede-intake" / "nl.md"
+    broken.write_text("broken", encoding="utf-8")
+    changed = content_copy / "plan" / "05-pip" / "en.md"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("title:", "title: New"), "utf-8")
+    for path in (broken, changed):
+        bump_mtime(path)
+    loaded = store.get()
+    pip, intake = loaded.step("pip"), loaded.step("brede-intake")
+    assert pip is not None
+    assert intake is not None
+    assert pip.texts["en"].title.startswith("New")
+    assert [step.slug for step in loaded.steps] == [step.slug for step in store.get().steps]
+    assert [p for p in loaded.problems if "04-brede-intake/nl.md" in str(p)]
+    broken.write_text(
+        (CONTENT / "plan" / "04-brede-intake" / "nl.md").read_text(encoding="utf-8"), "utf-8"
+    )
+    bump_mtime(broken)
+    assert store.get().problems == ()
 
 
 def bump_mtime(path: Path) -> None:

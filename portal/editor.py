@@ -50,11 +50,12 @@ from .textfiles import (
     SOURCE_LANGUAGE,
     ContentError,
     TextFields,
+    empty_fields,
     file_text,
     read_fields,
     write_atomically,
 )
-from .texts import PLACEHOLDER, SECTION_COUNT, Form, Letter, Step
+from .texts import PLACEHOLDER, SECTION_COUNT, Content, Form, Letter, Step
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 bp.after_request(no_store)  # editor pages change with every save
@@ -78,8 +79,29 @@ def status() -> str:
     lang = request.args.get("lang")
     if lang in wanted:
         wanted = [lang]
-    rows = status_rows(content.current(), wanted)
-    return render_template("editor/status.html", rows=rows, chosen=lang)
+    loaded = content.current()
+    rows = status_rows(loaded, wanted)
+    return render_template(
+        "editor/status.html", rows=rows, chosen=lang, broken=broken_files(loaded)
+    )
+
+
+def broken_files(loaded: Content) -> list[tuple[str, str, str | None]]:
+    """Return each broken file: its place in content/, what is wrong, and where to fix it."""
+    content_dir = Path(current_app.config["CONTENT_DIR"]).resolve()
+    editable = {
+        item.path_for(lang).resolve(): url_for(".edit", kind=item.kind, slug=item.slug, lang=lang)
+        for item in loaded.translated()
+        for lang in languages()
+        if lang != SOURCE_LANGUAGE
+    }
+    found = []
+    for problem in loaded.problems:
+        path = problem.path.resolve()
+        shown = path.relative_to(content_dir) if path.is_relative_to(content_dir) else path
+        where = f"{shown}:{problem.line}" if problem.line else str(shown)
+        found.append((where, problem.message, editable.get(path)))
+    return found
 
 
 def find_item(kind: str, slug: str) -> Step | Letter | Form:
@@ -99,8 +121,24 @@ def file_code(path: Path) -> str:
 
 
 def fields_of(item: Step | Letter | Form, lang: str) -> TextFields:
-    """Return the editable fields of a text in `lang` as its file has them (empty if none)."""
-    return read_fields(item.path_for(lang))
+    """Return the editable fields of a text in `lang` as its file has them (empty if none).
+
+    A broken file is still opened, so that it can be put right in the browser: its whole
+    text goes into the body, to be sorted out by the editor.
+    """
+    path = item.path_for(lang)
+    try:
+        return read_fields(path)
+    except ContentError:
+        raw = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+        return empty_fields() | {"body": raw}
+
+
+def file_problem(item: Step | Letter | Form, lang: str) -> str | None:
+    """Say what is wrong with the file of a text, as the content check says it, or None."""
+    path = item.path_for(lang).resolve()
+    found = [p for p in content.current().problems if p.path.resolve() == path]
+    return found[0].message if found else None
 
 
 def posted_fields(item: Step | Letter | Form, fields: TextFields) -> TextFields:
@@ -209,6 +247,7 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
         preview=preview,
         change=dutch_change(item, lang),
         state=item.status(lang),
+        broken=file_problem(item, lang),
     )
     return page, status
 

@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 from portal import create_app
 from portal.accounts import MIN_PASSWORD_LENGTH, User, db, find_user
 from tests.catalogs import shown_text
-from tests.conftest import PASSWORD, StaffClient, ensure_account
+from tests.conftest import PASSWORD, StaffClient, ensure_account, log_in_as
 
 LOGIN = "/staff/login"
 LETTER = "herinnering-afspraak"
@@ -34,13 +34,6 @@ SLUG_FOR_ENDPOINT = {"staff.letter": LETTER, "staff.merge": LETTER, "staff.form"
 def unique_email(what: str) -> str:
     """Return an address no other test uses: every app of a test run shares one database."""
     return f"{what}-{uuid.uuid4().hex[:10]}@tilburg.example"
-
-
-def log_in_as(client: FlaskClient, user_id: int) -> None:
-    """Log a client in the way StaffClient does: by the Flask-Login session keys."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 class Inputs(HTMLParser):

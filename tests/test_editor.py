@@ -34,6 +34,7 @@ from tests.conftest import (
     STAFF_EMAIL,
     STATIC,
     ensure_account,
+    log_in_as,
 )
 
 EDITOR_EMAIL = "redacteur@wegwijs.example"
@@ -77,9 +78,7 @@ def log_in(client: FlaskClient, role: str, email: str | None = None) -> FlaskCli
     """
     default_email, municipalities = ACCOUNTS[role]
     user_id = ensure_account(client.application, email or default_email, role, municipalities)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    log_in_as(client, user_id)
     client.set_cookie("lang", "en")
     return client
 

@@ -14,9 +14,8 @@ from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
-from portal import create_app
 from portal.content import Form
-from tests.conftest import CONTENT, StaffClient
+from tests.conftest import CONTENT
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
 
 FORMS = sorted(path.name for path in (CONTENT / "forms").iterdir() if path.is_dir())
@@ -26,13 +25,6 @@ MUNICIPALITY = "tilburg"
 NAME = "Zyx Testnaam-Ali"
 # What staff type for a filled-in form, by field type.
 TYPED = {"text": NAME, "date": "3-12-2026", "textarea": "Basisschool in Asmara, 6 jaar."}
-
-
-@pytest.fixture(scope="module")
-def staff_app() -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
 
 
 def form_of(app: Flask, slug: str) -> Form:

@@ -23,9 +23,8 @@ from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
-from portal import create_app
 from portal.content import Content, Letter
-from tests.conftest import CONTENT, LANGUAGES, StaffClient, ensure_account
+from tests.conftest import CONTENT, LANGUAGES, ensure_account, log_in_as, make_staff_app
 from tests.html_tools import ElementTexts
 from tests.pdf_tools import (
     ARABIC_LETTERS,
@@ -96,12 +95,6 @@ def letter_values(app: Flask, slug: str, lang: str, **changes: str) -> dict[str,
     for placeholder in letter_of(app, slug).placeholders:
         values[placeholder.name] = BY_NAME.get(placeholder.name, BY_TYPE[placeholder.type])
     return values | changes
-
-
-def log_in_as(client: FlaskClient, user_id: int) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 def message(app: Flask, msgid: str, lang: str = "nl") -> str:
@@ -185,14 +178,6 @@ def text_layer(pdf: bytes, page: int = 0) -> str:
 
 
 # --- Fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def staff_app() -> Flask:
-    """Return an app without CSRF checks whose test clients are logged in as staff."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
 
 
 class Letters:
@@ -680,15 +665,7 @@ def test_a_letter_of_a_real_municipality_does_not(content_copy: Path) -> None:
     text = profile.read_text(encoding="utf-8")
     assert "example: true" in text
     profile.write_text(text.replace("example: true", "example: false"), encoding="utf-8")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "CONTENT_DIR": str(content_copy),
-        }
-    )
-    app.test_client_class = StaffClient
+    app = make_staff_app(CONTENT_DIR=str(content_copy))
     response = app.test_client().post(
         f"/staff/letters/{LETTERS[0]}/", data=letter_values(app, LETTERS[0], "en")
     )

@@ -22,12 +22,11 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
-from portal import create_app
 from portal.accounts import AuditEntry, db
 from portal.content import PERSON_FIELDS
 from portal.letters import PEOPLE_PER_DOCUMENT
 from portal.merge import MAX_BYTES, MAX_ROWS
-from tests.conftest import LANGUAGES, STAFF_EMAIL, StaffClient
+from tests.conftest import LANGUAGES, STAFF_EMAIL
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, normalise, page_count, pages_text
 
 SLUG = "herinnering-afspraak"
@@ -107,13 +106,6 @@ FORMATS: dict[str, tuple[str, Callable[[list[list[str]]], bytes]]] = {
 
 
 # --- Posting and reading back ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def staff_app() -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
 
 
 def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResponse:

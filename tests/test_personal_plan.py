@@ -11,11 +11,10 @@ from babel.dates import format_date
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from portal import create_app
 from portal.content import Content, Step
 from portal.printing import PdfCache
 from tests.catalogs import catalog_text, shown_text
-from tests.conftest import LANGUAGES, StaffClient
+from tests.conftest import LANGUAGES, StaffClient, make_staff_app
 from tests.html_tools import ElementTexts
 from tests.pdf_tools import as_extracted, fonts, has_phrase, normalise, page_count, pages_text
 
@@ -43,14 +42,6 @@ MESSAGES = {
     "appointments-0-time": "This time does not exist.",
     "contacts-0-phone": "A phone number has only digits, spaces and + - ( ).",
 }
-
-
-@pytest.fixture(scope="module")
-def staff_app() -> Flask:
-    """Return an app without CSRF checks, so a test can post the form directly."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
 
 
 def content_of(app: Flask) -> Content:
@@ -274,8 +265,7 @@ def test_the_plan_says_you_are_here_in_each_language(plans: PersonalPlans, lang:
 
 
 def test_nothing_typed_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
+    app = make_staff_app()
     stored: list[str] = []
     real_put = PdfCache.put
 

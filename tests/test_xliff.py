@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 import portal.xliff
 from portal.content import load_content
-from tests.conftest import LANGUAGES, STATIC, ensure_account
+from tests.conftest import LANGUAGES, STATIC, ensure_account, log_in_as
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 Q = f"{{{NS}}}"
@@ -92,10 +92,7 @@ def needs_work(content_copy: Path) -> Path:
 def editor(app_on: Callable[..., Flask], needs_work: Path) -> FlaskClient:
     """Return a client of an app on the changed copy, logged in as an editor."""
     client = app_on(WTF_CSRF_ENABLED=False).test_client()
-    user_id = ensure_account(client.application, EDITOR_EMAIL, "editor", ())
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    log_in_as(client, ensure_account(client.application, EDITOR_EMAIL, "editor", ()))
     return client
 
 
@@ -215,9 +212,7 @@ def test_the_export_is_xliff_1_2_with_exactly_the_missing_and_outdated_texts(
 
 def test_nothing_is_exported_for_up_to_date_texts(app_on: Callable[..., Flask]) -> None:
     client = app_on(WTF_CSRF_ENABLED=False).test_client()
-    user_id = ensure_account(client.application, EDITOR_EMAIL, "editor", ())
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+    log_in_as(client, ensure_account(client.application, EDITOR_EMAIL, "editor", ()))
     assert units(export(client)) == {}
     assert units(export(client, "ar")) == {}
 

@@ -21,6 +21,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from portal import create_app  # noqa: E402 - after the instance folder is chosen
 from portal.accounts import User, db  # noqa: E402
 from portal.config import PROJECT_ROOT  # noqa: E402
+from portal.content import Content  # noqa: E402
 
 CONTENT = PROJECT_ROOT / "content"
 STATIC = PROJECT_ROOT / "static"
@@ -76,6 +77,11 @@ def make_staff_app(**config: object) -> Flask:
     )
     app.test_client_class = StaffClient
     return app
+
+
+def content_of(app: Flask) -> Content:
+    """Return the content an app serves now."""
+    return app.extensions["wegwijs_content"].get()
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from tests.conftest import (
     PROJECT_ROOT,
     STAFF_EMAIL,
     STATIC,
+    content_of,
     ensure_account,
     log_in_as,
 )
@@ -668,7 +669,7 @@ def test_a_letter_needs_exactly_the_placeholders_of_the_dutch_letter(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # Every placeholder of the Dutch letter, the person's fields it uses included.
-    letter = editor.application.extensions["wegwijs_content"].get().letters["herinnering-afspraak"]
+    letter = content_of(editor.application).letters["herinnering-afspraak"]
     names = ", ".join(f"(({name}))" for name in sorted(letter.source.placeholders))
     assert says(
         editor.application,

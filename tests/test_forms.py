@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from portal.content import Form
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, content_of
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
 
 FORMS = sorted(path.name for path in (CONTENT / "forms").iterdir() if path.is_dir())
@@ -28,7 +28,7 @@ TYPED = {"text": NAME, "date": "3-12-2026", "textarea": "Basisschool in Asmara, 
 
 
 def form_of(app: Flask, slug: str) -> Form:
-    return app.extensions["wegwijs_content"].get().forms[slug]
+    return content_of(app).forms[slug]
 
 
 def form_values(app: Flask, slug: str, lang: str, mode: str, **changes: str) -> dict[str, str]:
@@ -83,7 +83,7 @@ def prints(staff_app: Flask) -> Prints:
 
 
 def test_there_are_forms_to_test(staff_app: Flask) -> None:
-    assert FORMS == sorted(staff_app.extensions["wegwijs_content"].get().forms)
+    assert FORMS == sorted(content_of(staff_app).forms)
     assert len(FORMS) == 2
 
 

@@ -23,8 +23,15 @@ from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
-from portal.content import Content, Letter
-from tests.conftest import CONTENT, LANGUAGES, ensure_account, log_in_as, make_staff_app
+from portal.content import Letter
+from tests.conftest import (
+    CONTENT,
+    LANGUAGES,
+    content_of,
+    ensure_account,
+    log_in_as,
+    make_staff_app,
+)
 from tests.html_tools import ElementTexts
 from tests.pdf_tools import (
     ARABIC_LETTERS,
@@ -79,10 +86,6 @@ MM_PER_PT = 25.4 / 72
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def content_of(app: Flask) -> Content:
-    return app.extensions["wegwijs_content"].get()
 
 
 def letter_of(app: Flask, slug: str) -> Letter:

@@ -11,10 +11,10 @@ from babel.dates import format_date
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from portal.content import Content, Step
+from portal.content import Step
 from portal.printing import PdfCache
 from tests.catalogs import catalog_text, shown_text
-from tests.conftest import LANGUAGES, StaffClient, make_staff_app
+from tests.conftest import LANGUAGES, StaffClient, content_of, make_staff_app
 from tests.html_tools import ElementTexts
 from tests.pdf_tools import as_extracted, fonts, has_phrase, normalise, page_count, pages_text
 
@@ -42,10 +42,6 @@ MESSAGES = {
     "appointments-0-time": "This time does not exist.",
     "contacts-0-phone": "A phone number has only digits, spaces and + - ( ).",
 }
-
-
-def content_of(app: Flask) -> Content:
-    return app.extensions["wegwijs_content"].get()
 
 
 def routes_of(app: Flask) -> tuple[Step, ...]:

@@ -19,7 +19,7 @@ from weasyprint.urls import FatalURLFetchingError
 from portal import create_app
 from portal.content import Content, Step
 from portal.printing import Printer, PrintError, printer
-from tests.conftest import LANGUAGES, STATIC, STEP_SLUGS
+from tests.conftest import LANGUAGES, STATIC, STEP_SLUGS, content_of
 from tests.pdf_tools import (
     ARABIC_LETTERS,
     ETHIOPIC_LETTERS,
@@ -74,7 +74,7 @@ class Prints:
 
     @property
     def content(self) -> Content:
-        return self.app.extensions["wegwijs_content"].get()
+        return content_of(self.app)
 
 
 @pytest.fixture(scope="module")
@@ -331,7 +331,7 @@ def test_a_second_request_for_a_print_is_served_from_the_cache(
     first = client.get("/ar/plan/pip-bilingual.pdf")
     assert first.status_code == 200
     assert len(render_calls) == 1
-    content_version = app.extensions["wegwijs_content"].get().version
+    content_version = content_of(app).version
     key = cache_key(app, ["plan", "ar", "", "pip", "bilingual", content_version])
     assert app.extensions["wegwijs_printer"].cache.get(key) == first.data
 

@@ -16,6 +16,7 @@ from tests.conftest import (
     PROJECT_ROOT,
     STEP_SLUGS,
     StaffClient,
+    content_of,
     ensure_account,
     log_in_as,
 )
@@ -48,7 +49,7 @@ def test_every_step_page_is_shown_in_every_language(
     app: Flask, client: FlaskClient, lang: str, slug: str
 ) -> None:
     page = text(client, f"/{lang}/plan/{slug}/")
-    step = app.extensions["wegwijs_content"].get().step(slug)
+    step = content_of(app).step(slug)
     translated = step.texts[lang]
     assert f"<h1>{translated.title}</h1>" in page
     for section in translated.sections:
@@ -63,7 +64,7 @@ def test_the_plan_lists_every_step_with_pictogram_and_summary(
     app: Flask, client: FlaskClient, lang: str
 ) -> None:
     page = text(client, f"/{lang}/plan/")
-    content = app.extensions["wegwijs_content"].get()
+    content = content_of(app)
     for step in content.steps:
         assert f'href="/{lang}/plan/{step.slug}/"' in page
         assert step.texts[lang].summary in page

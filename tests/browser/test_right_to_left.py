@@ -8,6 +8,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page
 
+from tests.conftest import content_of
+
 RIGHT_TO_LEFT = {"ar"}
 
 
@@ -74,7 +76,7 @@ def test_the_language_link_sits_at_the_end_of_the_header(
 def test_the_dutch_step_name_is_marked_as_dutch_left_to_right(
     page: Page, visit: Callable[..., Page], live_app: Flask, lang: str
 ) -> None:
-    step = live_app.extensions["wegwijs_content"].get().step("brede-intake")
+    step = content_of(live_app).step("brede-intake")
     visit(page, f"/{lang}/plan/brede-intake/")
     term = page.locator('.step-header [lang="nl"]')
     assert term.count() == 1, "the step header does not mark one Dutch name"

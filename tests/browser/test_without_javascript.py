@@ -7,11 +7,13 @@ from collections.abc import Callable
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from tests.conftest import content_of
+
 
 def test_the_plan_shows_every_step_title_without_javascript(
     no_script_page: Page, visit: Callable[..., Page], live_app: Flask, lang: str
 ) -> None:
-    steps = live_app.extensions["wegwijs_content"].get().steps
+    steps = content_of(live_app).steps
     visit(no_script_page, f"/{lang}/plan/", "nojs")
     titles = no_script_page.locator(".step-list .step-title")
     expect(titles).to_have_text([step.text(lang).title for step in steps])
@@ -22,7 +24,7 @@ def test_the_plan_shows_every_step_title_without_javascript(
 def test_a_step_page_shows_its_title_without_javascript(
     no_script_page: Page, visit: Callable[..., Page], live_app: Flask, lang: str
 ) -> None:
-    step = live_app.extensions["wegwijs_content"].get().step("brede-intake")
+    step = content_of(live_app).step("brede-intake")
     visit(no_script_page, f"/{lang}/plan/brede-intake/", "nojs")
     title = no_script_page.locator("main h1")
     expect(title).to_have_text(step.text(lang).title)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from portal.content import (
     text_hash,
 )
 from tests.conftest import CONTENT, LANGUAGES, STATIC
+from tests.files import bump_mtime
 
 REQUIRED_STEPS = [
     "wonen-en-inschrijven",
@@ -218,9 +217,3 @@ def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None
     assert step.texts["en"].title == "Broad intake"
     assert store.error is not None
     assert "04-brede-intake/en.md" in str(store.error)
-
-
-def bump_mtime(path: Path) -> None:
-    """Make a change visible to mtime checks even within the file system's time resolution."""
-    later = time.time() + 5
-    os.utime(path, (later, later))

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,6 +35,7 @@ from tests.conftest import (
     ensure_account,
     log_in_as,
 )
+from tests.files import bump_mtime, changed_files, snapshot
 
 EDITOR_EMAIL = "redacteur@wegwijs.example"
 OTHER_EDITOR_EMAIL = "vertaler@wegwijs.example"
@@ -134,24 +133,6 @@ def dutch_code(folder: Path, kind: str) -> str:
     """Return the code of the current Dutch text in a folder, as a translation records it."""
     source = folder / "nl.md"
     return source_hash_of(kind, source, source.read_text(encoding="utf-8"))
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file under a folder (but .git) with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(folder).parts
-    }
-
-
-def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
-    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-
-
-def bump_mtime(path: Path) -> None:
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 def add_dutch_sentence(path: Path, sentence: str) -> None:

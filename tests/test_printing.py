@@ -4,7 +4,6 @@ pdffonts, pdftotext, pdftoppm and zbarimg; and what printing.py lets a print loa
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -20,6 +19,7 @@ from portal import create_app
 from portal.content import Content, Step
 from portal.printing import Printer, PrintError, printer
 from tests.conftest import LANGUAGES, STATIC, STEP_SLUGS, content_of
+from tests.files import bump_mtime
 from tests.pdf_tools import (
     ARABIC_LETTERS,
     ETHIOPIC_LETTERS,
@@ -357,8 +357,7 @@ def test_changed_content_gives_a_new_print_with_the_new_text(
     assert old_title
     new_title = "ሓድሽ ኣርእስቲ ንፈተነ"
     source.write_text(text.replace(old_title.group(0), f"title: {new_title}"), encoding="utf-8")
-    stat = source.stat()
-    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    bump_mtime(source)
 
     after = client.get("/ti/plan/pip.pdf").data
     assert after != before

@@ -4,7 +4,6 @@ file comes back in, checked as a whole; a broken file writes nothing."""
 from __future__ import annotations
 
 import io
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from werkzeug.test import TestResponse
 import portal.xliff
 from portal.content import load_content
 from tests.conftest import LANGUAGES, STATIC, ensure_account, log_in_as
+from tests.files import bump_mtime, changed_files, snapshot
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 Q = f"{{{NS}}}"
@@ -60,20 +60,6 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file under a folder with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
-def bump_mtime(path: Path) -> None:
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 @pytest.fixture
@@ -235,7 +221,7 @@ def test_a_translated_file_comes_back_as_current_drafts(
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"] == "/editor/xliff/ti"
     after = snapshot(needs_work)
-    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    changed = changed_files(before, after)
     assert changed == {REMOVED, f"{CHANGED_LETTER}/ti.md"}
     assert not list(needs_work.rglob("*.tmp"))
     content = load_content(needs_work, STATIC, LANGUAGES)

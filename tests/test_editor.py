@@ -19,12 +19,11 @@ import yaml
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from werkzeug.test import TestResponse
 
 from portal.content import load_content, source_hash_of
 from portal.i18n import load_languages
+from tests.catalogs import app_message
 from tests.conftest import (
     EXAMPLE_MUNICIPALITIES,
     LANGUAGES,
@@ -183,9 +182,7 @@ def says(app: Flask, page: str, msgid: str, **variables: object) -> bool:
     The interface language of editor pages is tested on its own (see
     test_the_editor_interface_stays_in_the_editors_language); the other tests work in any.
     """
-    with app.test_request_context(), force_locale(page_language(page)):
-        wording = str(_(msgid, **variables))
-    return wording in html.unescape(page)
+    return app_message(app, msgid, page_language(page), **variables) in html.unescape(page)
 
 
 def status_row(page: str, edit_url: str) -> str:

@@ -9,12 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from portal.content import Form
+from tests.catalogs import app_message
 from tests.conftest import CONTENT, content_of
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
 
@@ -37,11 +36,6 @@ def form_values(app: Flask, slug: str, lang: str, mode: str, **changes: str) -> 
         if field.type in TYPED:
             values[field.name] = TYPED[field.type]
     return values | changes
-
-
-def message(app: Flask, msgid: str) -> str:
-    with app.test_request_context(), force_locale("nl"):
-        return str(_(msgid))
 
 
 class Prints:
@@ -208,7 +202,7 @@ def test_an_impossible_date_on_a_filled_form_is_refused(staff_app: Flask) -> Non
     assert response.headers["Cache-Control"] == "no-store"
     page = Page(response.get_data(as_text=True))
     assert page.text("field-geboortedatum-error") == normalise(
-        message(staff_app, "This date does not exist.")
+        app_message(staff_app, "This date does not exist.")
     )
     assert page.inputs["field-geboortedatum"]["aria-invalid"] == "true"
     assert page.inputs["field-geboortedatum"]["value"] == "31-02-2027"
@@ -225,7 +219,7 @@ def test_a_date_written_wrongly_on_a_filled_form_is_refused(staff_app: Flask) ->
     assert response.status_code == 422
     page = Page(response.get_data(as_text=True))
     assert page.text("field-datum-error") == normalise(
-        message(staff_app, "Write the date as day-month-year, for example 3-12-2026.")
+        app_message(staff_app, "Write the date as day-month-year, for example 3-12-2026.")
     )
 
 
@@ -248,7 +242,7 @@ def test_an_unknown_language_or_mode_is_refused(staff_app: Flask) -> None:
     )
     assert response.status_code == 422
     assert Page(response.get_data(as_text=True)).text("language-error") == normalise(
-        message(staff_app, "This language is unknown.")
+        app_message(staff_app, "This language is unknown.")
     )
     response = client.post(
         f"/staff/forms/{slug}/", data=form_values(staff_app, slug, "ar", "gefaxt")
@@ -265,5 +259,5 @@ def test_a_text_that_is_too_long_is_refused(staff_app: Flask) -> None:
     )
     assert response.status_code == 422
     assert Page(response.get_data(as_text=True)).text("field-werk-error") == normalise(
-        message(staff_app, "This is too long.")
+        app_message(staff_app, "This is too long.")
     )

@@ -18,12 +18,11 @@ import pytest
 from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from portal.content import Letter
+from tests.catalogs import app_message
 from tests.conftest import (
     CONTENT,
     LANGUAGES,
@@ -98,12 +97,6 @@ def letter_values(app: Flask, slug: str, lang: str, **changes: str) -> dict[str,
     for placeholder in letter_of(app, slug).placeholders:
         values[placeholder.name] = BY_NAME.get(placeholder.name, BY_TYPE[placeholder.type])
     return values | changes
-
-
-def message(app: Flask, msgid: str, lang: str = "nl") -> str:
-    """Return a message the way the app shows it in `lang` (its compiled catalog)."""
-    with app.test_request_context(), force_locale(lang):
-        return str(_(msgid))
 
 
 class Page(ElementTexts):
@@ -617,7 +610,7 @@ def test_each_impossible_value_has_its_message_next_to_it(
         field = page.inputs[f"field-{name}"]
         assert field["aria-invalid"] == "true", name
         assert f"field-{name}-error" in field["aria-describedby"].split(), name
-        assert page.text(f"field-{name}-error") == normalise(message(staff_app, msgid)), name
+        assert page.text(f"field-{name}-error") == normalise(app_message(staff_app, msgid)), name
     for element, attributes in page.inputs.items():
         name = element.removeprefix("field-")
         if element.startswith("field-") and name not in IMPOSSIBLE:

@@ -17,8 +17,6 @@ import openpyxl
 import pytest
 from babel.dates import format_date
 from flask import Flask
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
@@ -26,6 +24,7 @@ from portal.accounts import AuditEntry, db
 from portal.content import PERSON_FIELDS
 from portal.letters import PEOPLE_PER_DOCUMENT
 from portal.merge import MAX_BYTES, MAX_ROWS
+from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STAFF_EMAIL
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, normalise, page_count, pages_text
 
@@ -122,12 +121,6 @@ def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResp
         data=body,
         content_type=f"multipart/form-data; boundary={boundary}",
     )
-
-
-def message(app: Flask, msgid: str, **variables: object) -> str:
-    """Return a message as the app shows it to a Dutch staff member."""
-    with app.test_request_context(), force_locale("nl"):
-        return str(_(msgid, **variables))
 
 
 class Merges:
@@ -437,7 +430,7 @@ def test_every_problem_is_listed_by_row_and_column(staff_app: Flask, kind: str) 
     data = csv_bytes(rows, ";", "utf-8") if kind == "csv" else xlsx_bytes(list(rows))
     before = audit_count(staff_app)
     page = refused(upload(staff_app, f"lijst.{kind}", data))
-    expected = [(row, column, message(staff_app, msgid)) for row, column, msgid in ROW_PROBLEMS]
+    expected = [(row, column, app_message(staff_app, msgid)) for row, column, msgid in ROW_PROBLEMS]
     assert page.problems == expected
     assert audit_count(staff_app) == before  # nothing was printed
 
@@ -447,7 +440,7 @@ def test_the_problems_are_told_in_plain_words(staff_app: Flask) -> None:
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     for heading in ("Row", "Column", "Problem"):
-        assert f">{message(staff_app, heading)}<" in html, heading
+        assert f">{app_message(staff_app, heading)}<" in html, heading
     assert "Traceback" not in html
     assert "ValueError" not in html
 
@@ -456,7 +449,7 @@ def test_one_wrong_row_among_many_prints_nothing(staff_app: Flask) -> None:
     rows = [COLUMNS] + [with_values(good_row(n)) for n in range(2, 22)]
     rows[15] = with_values(good_row(16), datum="30-02-2026")
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
-    assert page.problems == [(16, "datum", message(staff_app, "This date does not exist."))]
+    assert page.problems == [(16, "datum", app_message(staff_app, "This date does not exist."))]
 
 
 def test_a_missing_column_is_named(staff_app: Flask) -> None:
@@ -464,7 +457,7 @@ def test_a_missing_column_is_named(staff_app: Flask) -> None:
     gone = COLUMNS.index("locatie")
     rows = [row[:gone] + row[gone + 1 :] for row in rows]
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
-    assert page.problems == [(1, "locatie", message(staff_app, "This column is missing."))]
+    assert page.problems == [(1, "locatie", app_message(staff_app, "This column is missing."))]
 
 
 def test_the_name_prefix_column_may_be_left_out(staff_app: Flask) -> None:
@@ -484,14 +477,14 @@ def test_a_missing_column_and_wrong_rows_are_all_listed_at_once(staff_app: Flask
     rows = [row[:gone] + row[gone + 1 :] for row in rows]
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
     problems = page.problems
-    assert (1, "locatie", message(staff_app, "This column is missing.")) in problems
+    assert (1, "locatie", app_message(staff_app, "This column is missing.")) in problems
     for row, column, msgid in ROW_PROBLEMS:
-        assert (row, column, message(staff_app, msgid)) in problems, (row, column)
+        assert (row, column, app_message(staff_app, msgid)) in problems, (row, column)
 
 
 def test_a_header_without_people_is_refused(staff_app: Flask) -> None:
     page = refused(upload(staff_app, "lijst.csv", csv_bytes([COLUMNS], ";", "utf-8")))
-    assert page.problems == [(1, "", message(staff_app, "The list has no people in it."))]
+    assert page.problems == [(1, "", app_message(staff_app, "The list has no people in it."))]
 
 
 # --- Limits and files that are no list ------------------------------------------------------
@@ -502,7 +495,7 @@ def test_more_than_the_maximum_of_people_is_refused(staff_app: Flask) -> None:
     data = csv_bytes(rows, ";", "utf-8")
     assert len(data) < MAX_BYTES
     page = refused(upload(staff_app, "lijst.csv", data))
-    assert normalise(page.file_error) == message(
+    assert normalise(page.file_error) == app_message(
         staff_app,
         "The list has %(count)s people. At most 1,000 fit in one print.",
         count=MAX_ROWS + 1,
@@ -518,7 +511,7 @@ def test_the_maximum_of_people_itself_is_checked_row_by_row(staff_app: Flask) ->
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
     assert not normalise(page.file_error)
     assert page.problems == [
-        (MAX_ROWS + 1, "datum", message(staff_app, "This date does not exist."))
+        (MAX_ROWS + 1, "datum", app_message(staff_app, "This date does not exist."))
     ]
 
 
@@ -528,7 +521,7 @@ def test_a_file_over_5_mb_is_refused(staff_app: Flask) -> None:
     data = csv_bytes(rows, ";", "utf-8")
     assert len(data) > MAX_BYTES
     page = refused(upload(staff_app, "lijst.csv", data))
-    assert normalise(page.file_error) == message(
+    assert normalise(page.file_error) == app_message(
         staff_app, "The file is larger than 5 MB. Split the list into smaller files."
     )
 
@@ -564,7 +557,7 @@ def test_a_file_that_is_no_list_is_refused_with_a_clear_message(
     staff_app: Flask, filename: str, data: bytes, msgid: str
 ) -> None:
     page = refused(upload(staff_app, filename, data))
-    assert normalise(page.file_error) == message(staff_app, msgid)
+    assert normalise(page.file_error) == app_message(staff_app, msgid)
 
 
 def test_no_file_at_all_is_refused_with_a_clear_message(staff_app: Flask) -> None:
@@ -572,7 +565,7 @@ def test_no_file_at_all_is_refused_with_a_clear_message(staff_app: Flask) -> Non
         URL, data={"municipality": MUNICIPALITY}, content_type="multipart/form-data"
     )
     page = refused(response)
-    assert normalise(page.file_error) == message(
+    assert normalise(page.file_error) == app_message(
         staff_app, "Choose the file with the list of people."
     )
 

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -35,6 +34,7 @@ from tests.conftest import (
     log_in_as,
 )
 from tests.files import bump_mtime, changed_files, snapshot
+from tests.html_tools import FormValues, html_tag
 
 EDITOR_EMAIL = "redacteur@wegwijs.example"
 OTHER_EDITOR_EMAIL = "vertaler@wegwijs.example"
@@ -82,37 +82,11 @@ def log_in(client: FlaskClient, role: str, email: str | None = None) -> FlaskCli
     return client
 
 
-class Form(HTMLParser):
-    """Collect the inputs (name -> value) and textareas of a page."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self.textarea: str | None = None
-        self.feed(page)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "input" and "name" in values:
-            self.values[values["name"]] = values.get("value", "")
-        if tag == "textarea" and "name" in values:
-            self.textarea = values["name"]
-            self.values[self.textarea] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea:
-            self.values[self.textarea] += data
-
-
 def opened(client: FlaskClient, url: str) -> dict[str, str]:
     """Open an edit page and return its form's values (with the hidden `base`)."""
     response = client.get(url)
     assert response.status_code == 200, url
-    return Form(response.get_data(as_text=True)).values
+    return FormValues(response.get_data(as_text=True)).values
 
 
 def save(client: FlaskClient, url: str, base: str, **fields: str) -> TestResponse:
@@ -162,12 +136,6 @@ def make_repository(folder: Path) -> None:
     git(folder, "init", "-q")
     git(folder, "add", "-A")
     git(folder, "commit", "-q", "-m", "content as bundled")
-
-
-def html_tag(page: str) -> str:
-    found = re.search(r"<html[^>]*>", page)
-    assert found, "page has no <html> tag"
-    return found.group(0)
 
 
 def page_language(page: str) -> str:
@@ -464,7 +432,7 @@ def test_a_save_made_meanwhile_is_never_overwritten(
     assert clash.status_code == 409
     page = clash.get_data(as_text=True)
     assert "عنوان المحرر الأول" in section(page, "conflict"), "the other version is not shown"
-    kept = Form(page).values
+    kept = FormValues(page).values
     assert kept["title"] == "عنوان المحرر الثاني", "the second editor's text is lost"
     assert path.read_bytes() == first_version
     # Having seen both, the second editor saves again on top of the first save.
@@ -486,7 +454,7 @@ def test_marking_as_reviewed_records_who_and_when(editor: FlaskClient, content_c
     url = f"/editor/step/{STEP}/ti"
     page = editor.get(url).get_data(as_text=True)
     assert 'value="review"' in page
-    response = editor.post(url, data={"base": Form(page).values["base"], "action": "review"})
+    response = editor.post(url, data={"base": FormValues(page).values["base"], "action": "review"})
     assert response.status_code == 302
     meta, _body = settings(path)
     assert meta["review"] == "reviewed"

@@ -5,7 +5,6 @@ and pypdf."""
 from __future__ import annotations
 
 import io
-from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
@@ -15,6 +14,7 @@ from werkzeug.test import TestResponse
 from portal.content import Form
 from tests.catalogs import app_message
 from tests.conftest import CONTENT, content_of
+from tests.html_tools import StaffPage
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
 
 FORMS = sorted(path.name for path in (CONTENT / "forms").iterdir() if path.is_dir())
@@ -155,42 +155,6 @@ def test_a_fillable_form_has_fields_and_the_others_none(
 # --- Impossible input -----------------------------------------------------------------------
 
 
-class Page(HTMLParser):
-    """Read the re-shown form: inputs by id and the text of error messages by id."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.inputs: dict[str, dict[str, str]] = {}
-        self.texts: dict[str, str] = {}
-        self._open: list[tuple[str, str]] = []
-        self._svg = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag in ("input", "textarea", "select") and "id" in values:
-            self.inputs[values["id"]] = values
-        if tag == "svg":
-            self._svg += 1
-        if "id" in values and tag not in ("input", "br", "img", "meta", "link"):
-            self._open.append((tag, values["id"]))
-            self.texts.setdefault(values["id"], "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "svg":
-            self._svg -= 1
-        if self._open and self._open[-1][0] == tag:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not self._svg:
-            for _tag, element in self._open:
-                self.texts[element] += data
-
-    def text(self, element: str) -> str:
-        return " ".join(self.texts.get(element, "").split())
-
-
 def test_an_impossible_date_on_a_filled_form_is_refused(staff_app: Flask) -> None:
     slug = "toestemming-gegevens-delen"
     response = staff_app.test_client().post(
@@ -200,7 +164,7 @@ def test_an_impossible_date_on_a_filled_form_is_refused(staff_app: Flask) -> Non
     assert response.status_code == 422
     assert not response.data.startswith(b"%PDF")
     assert response.headers["Cache-Control"] == "no-store"
-    page = Page(response.get_data(as_text=True))
+    page = StaffPage(response.get_data(as_text=True))
     assert page.text("field-geboortedatum-error") == normalise(
         app_message(staff_app, "This date does not exist.")
     )
@@ -217,7 +181,7 @@ def test_a_date_written_wrongly_on_a_filled_form_is_refused(staff_app: Flask) ->
         data=form_values(staff_app, slug, "ti", "filled", datum="morgen"),
     )
     assert response.status_code == 422
-    page = Page(response.get_data(as_text=True))
+    page = StaffPage(response.get_data(as_text=True))
     assert page.text("field-datum-error") == normalise(
         app_message(staff_app, "Write the date as day-month-year, for example 3-12-2026.")
     )
@@ -241,7 +205,7 @@ def test_an_unknown_language_or_mode_is_refused(staff_app: Flask) -> None:
         f"/staff/forms/{slug}/", data=form_values(staff_app, slug, "xx", "blank")
     )
     assert response.status_code == 422
-    assert Page(response.get_data(as_text=True)).text("language-error") == normalise(
+    assert StaffPage(response.get_data(as_text=True)).text("language-error") == normalise(
         app_message(staff_app, "This language is unknown.")
     )
     response = client.post(
@@ -258,6 +222,6 @@ def test_a_text_that_is_too_long_is_refused(staff_app: Flask) -> None:
         data=form_values(staff_app, slug, "nl", "filled", werk="x" * 2001),
     )
     assert response.status_code == 422
-    assert Page(response.get_data(as_text=True)).text("field-werk-error") == normalise(
+    assert StaffPage(response.get_data(as_text=True)).text("field-werk-error") == normalise(
         app_message(staff_app, "This is too long.")
     )

@@ -31,7 +31,7 @@ from tests.conftest import (
     log_in_as,
     make_staff_app,
 )
-from tests.html_tools import ElementTexts
+from tests.html_tools import StaffPage
 from tests.pdf_tools import (
     ARABIC_LETTERS,
     ETHIOPIC_LETTERS,
@@ -97,28 +97,6 @@ def letter_values(app: Flask, slug: str, lang: str, **changes: str) -> dict[str,
     for placeholder in letter_of(app, slug).placeholders:
         values[placeholder.name] = BY_NAME.get(placeholder.name, BY_TYPE[placeholder.type])
     return values | changes
-
-
-class Page(ElementTexts):
-    """Read a staff page: inputs by id, <select> options, and the text of elements by id."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.inputs: dict[str, dict[str, str]] = {}
-        self.options: dict[str, list[str]] = {}
-        self.selected: dict[str, str] = {}
-        self.feed(html)
-
-    def start(self, tag: str, values: dict[str, str]) -> None:
-        if tag in ("input", "textarea", "select") and "id" in values:
-            self.inputs[values["id"]] = values
-        if tag == "select":
-            self._select = values.get("id", "")
-            self.options[self._select] = []
-        elif tag == "option" and self._select is not None:
-            self.options[self._select].append(values.get("value", ""))
-            if "selected" in values:
-                self.selected[self._select] = values.get("value", "")
 
 
 @dataclass(frozen=True)
@@ -274,9 +252,9 @@ def test_tilburg_staff_are_offered_only_tilburg(
         f"/staff/letters/{LETTERS[0]}/list",
         f"/staff/forms/{sorted(content_of(staff_app).forms)[0]}/",
     ):
-        page = Page(tilburg_client.get(url).get_data(as_text=True))
+        page = StaffPage(tilburg_client.get(url).get_data(as_text=True))
         assert page.options["municipality"] == ["tilburg"], url
-    plan = Page(tilburg_client.get("/staff/personal-plan/").get_data(as_text=True))
+    plan = StaffPage(tilburg_client.get("/staff/personal-plan/").get_data(as_text=True))
     assert [slug for slug in plan.options["municipality"] if slug] == ["tilburg"]
 
 
@@ -605,7 +583,7 @@ def test_impossible_input_is_refused(refused: TestResponse) -> None:
 def test_each_impossible_value_has_its_message_next_to_it(
     staff_app: Flask, refused: TestResponse
 ) -> None:
-    page = Page(refused.get_data(as_text=True))
+    page = StaffPage(refused.get_data(as_text=True))
     for name, (_value, msgid) in IMPOSSIBLE.items():
         field = page.inputs[f"field-{name}"]
         assert field["aria-invalid"] == "true", name
@@ -619,7 +597,7 @@ def test_each_impossible_value_has_its_message_next_to_it(
 
 
 def test_every_typed_value_stays_in_the_form(staff_app: Flask, refused: TestResponse) -> None:
-    page = Page(refused.get_data(as_text=True))
+    page = StaffPage(refused.get_data(as_text=True))
     typed = letter_values(
         staff_app,
         "herinnering-afspraak",
@@ -641,7 +619,7 @@ def test_a_known_language_stays_chosen(staff_app: Flask) -> None:
         f"/staff/letters/{slug}/", data=letter_values(staff_app, slug, "ti", datum="31-02-2027")
     )
     assert response.status_code == 422
-    assert Page(response.get_data(as_text=True)).selected["field-taal"] == "ti"
+    assert StaffPage(response.get_data(as_text=True)).selected["field-taal"] == "ti"
 
 
 # --- Example municipalities -----------------------------------------------------------------

@@ -15,7 +15,8 @@ from portal.content import Form
 from tests.catalogs import app_message
 from tests.conftest import CONTENT, content_of
 from tests.html_tools import StaffPage
-from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
+from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise
+from tests.prints import KeptPrints
 
 FORMS = sorted(path.name for path in (CONTENT / "forms").iterdir() if path.is_dir())
 FORM_LANGUAGES = ["nl", "ar", "ti"]
@@ -38,37 +39,23 @@ def form_values(app: Flask, slug: str, lang: str, mode: str, **changes: str) -> 
     return values | changes
 
 
-class Prints:
+class Prints(KeptPrints[tuple[str, str, str]]):
     """Post each (form, language, mode) once per module and keep the answer and its text."""
 
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.client = app.test_client()
-        self._responses: dict[tuple[str, str, str], TestResponse] = {}
-        self._texts: dict[tuple[str, str, str], str] = {}
+    def request(self, key: tuple[str, str, str]) -> TestResponse:
+        slug, lang, mode = key
+        return self.client.post(
+            f"/staff/forms/{slug}/", data=form_values(self.app, slug, lang, mode)
+        )
 
     def response(self, slug: str, lang: str, mode: str) -> TestResponse:
-        key = (slug, lang, mode)
-        if key not in self._responses:
-            self._responses[key] = self.client.post(
-                f"/staff/forms/{slug}/", data=form_values(self.app, slug, lang, mode)
-            )
-        return self._responses[key]
-
-    def pdf(self, slug: str, lang: str, mode: str) -> bytes:
-        response = self.response(slug, lang, mode)
-        assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
-        assert response.mimetype == "application/pdf"
-        return response.data
+        return self.response_of((slug, lang, mode))
 
     def text(self, slug: str, lang: str, mode: str) -> str:
-        key = (slug, lang, mode)
-        if key not in self._texts:
-            self._texts[key] = "\n".join(pages_text(self.pdf(slug, lang, mode)))
-        return self._texts[key]
+        return "\n".join(self.pages_of((slug, lang, mode)))
 
     def fields(self, slug: str, lang: str, mode: str) -> dict[str, object]:
-        return PdfReader(io.BytesIO(self.pdf(slug, lang, mode))).get_fields() or {}
+        return PdfReader(io.BytesIO(self.pdf_of((slug, lang, mode)))).get_fields() or {}
 
 
 @pytest.fixture(scope="module")

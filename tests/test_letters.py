@@ -39,9 +39,9 @@ from tests.pdf_tools import (
     has_phrase,
     normalise,
     page_count,
-    pages_text,
     qr_codes,
 )
+from tests.prints import KeptPrints
 
 LETTERS = sorted(path.name for path in (CONTENT / "letters").iterdir() if path.is_dir())
 MUNICIPALITY = "tilburg"
@@ -153,34 +153,27 @@ def text_layer(pdf: bytes, page: int = 0) -> str:
 # --- Fixtures -------------------------------------------------------------------------------
 
 
-class Letters:
+# A letter to print: (letter, language, the form's values that differ from letter_values).
+LetterKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+class Letters(KeptPrints[LetterKey]):
     """Post each letter once per (letter, language, changes) and keep the answer and its text."""
 
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.client = app.test_client()
-        self._responses: dict[tuple[str, str, tuple[tuple[str, str], ...]], TestResponse] = {}
-        self._pages: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[str]] = {}
+    def request(self, key: LetterKey) -> TestResponse:
+        slug, lang, changes = key
+        return self.client.post(
+            f"/staff/letters/{slug}/", data=letter_values(self.app, slug, lang, **dict(changes))
+        )
 
     def response(self, slug: str, lang: str, **changes: str) -> TestResponse:
-        key = (slug, lang, tuple(sorted(changes.items())))
-        if key not in self._responses:
-            self._responses[key] = self.client.post(
-                f"/staff/letters/{slug}/", data=letter_values(self.app, slug, lang, **changes)
-            )
-        return self._responses[key]
+        return self.response_of((slug, lang, tuple(sorted(changes.items()))))
 
     def pdf(self, slug: str, lang: str, **changes: str) -> bytes:
-        response = self.response(slug, lang, **changes)
-        assert response.status_code == 200, response.get_data(as_text=True)[-3000:]
-        assert response.mimetype == "application/pdf"
-        return response.data
+        return self.pdf_of((slug, lang, tuple(sorted(changes.items()))))
 
     def pages(self, slug: str, lang: str, **changes: str) -> list[str]:
-        key = (slug, lang, tuple(sorted(changes.items())))
-        if key not in self._pages:
-            self._pages[key] = pages_text(self.pdf(slug, lang, **changes))
-        return self._pages[key]
+        return self.pages_of((slug, lang, tuple(sorted(changes.items()))))
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from portal.merge import MAX_BYTES, MAX_ROWS
 from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STAFF_EMAIL
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, normalise, page_count, pages_text
+from tests.prints import KeptPrints
 
 SLUG = "herinnering-afspraak"
 URL = f"/staff/letters/{SLUG}/list"
@@ -123,32 +124,20 @@ def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResp
     )
 
 
-class Merges:
-    """Upload each list once per module; keep the PDF and its page texts."""
+class Merges(KeptPrints[str]):
+    """Upload the list in each format once per module; keep the PDF and its page texts."""
 
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._pdfs: dict[str, bytes] = {}
-        self._pages: dict[str, list[str]] = {}
+    def request(self, key: str) -> TestResponse:
+        filename, make = FORMATS[key]
+        return upload(self.app, filename, make(rows_of(PEOPLE)))
 
-    def pdf(self, name: str, filename: str, data: bytes) -> bytes:
-        if name not in self._pdfs:
-            response = upload(self.app, filename, data)
-            assert response.status_code == 200, problems_text(response)
-            assert response.mimetype == "application/pdf"
-            assert response.headers["Cache-Control"] == "no-store"
-            self._pdfs[name] = response.data
-        return self._pdfs[name]
-
-    def pages(self, name: str, filename: str, data: bytes) -> list[str]:
-        if name not in self._pages:
-            self._pages[name] = pages_text(self.pdf(name, filename, data))
-        return self._pages[name]
+    def explain(self, response: TestResponse) -> str:
+        return problems_text(response)
 
     def format(self, name: str) -> tuple[bytes, list[str]]:
-        filename, make = FORMATS[name]
-        data = make(rows_of(PEOPLE))
-        return self.pdf(name, filename, data), self.pages(name, filename, data)
+        pdf = self.pdf_of(name)
+        assert self.response_of(name).headers["Cache-Control"] == "no-store"
+        return pdf, self.pages_of(name)
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,8 @@ from tests.pdf_tools import (
     has_phrase,
     normalise,
     page_count,
-    pages_text,
 )
+from tests.prints import KeptPrints
 
 FORM = "/staff/personal-plan/"
 NAME = '<b>Ali</b> "O\'Neil" & van der Berg'
@@ -76,30 +76,20 @@ def person(app: Flask, lang: str, **changes: str) -> dict[str, str]:
     } | changes
 
 
-class PersonalPlans:
+class PersonalPlans(KeptPrints[str]):
     """Post the valid form once per language and keep the response and its text."""
 
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.client = app.test_client()
-        self._responses: dict[str, TestResponse] = {}
-        self._pages: dict[str, list[str]] = {}
+    def request(self, key: str) -> TestResponse:
+        return self.client.post(FORM, data=person(self.app, key))
 
     def response(self, lang: str) -> TestResponse:
-        if lang not in self._responses:
-            self._responses[lang] = self.client.post(FORM, data=person(self.app, lang))
-        return self._responses[lang]
+        return self.response_of(lang)
 
     def pdf(self, lang: str) -> bytes:
-        response = self.response(lang)
-        assert response.status_code == 200, response.get_data(as_text=True)[:2000]
-        assert response.mimetype == "application/pdf"
-        return response.data
+        return self.pdf_of(lang)
 
     def pages(self, lang: str) -> list[str]:
-        if lang not in self._pages:
-            self._pages[lang] = pages_text(self.pdf(lang))
-        return self._pages[lang]
+        return self.pages_of(lang)
 
 
 @pytest.fixture(scope="module")

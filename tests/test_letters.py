@@ -4,7 +4,6 @@ pdffonts, pdftotext (-bbox-layout for positions), pypdf and zbarimg."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import subprocess
@@ -31,6 +30,7 @@ from tests.conftest import (
     log_in_as,
     make_staff_app,
 )
+from tests.dates import APPOINTMENT, DATES
 from tests.html_tools import StaffPage
 from tests.pdf_tools import (
     ARABIC_LETTERS,
@@ -45,13 +45,6 @@ from tests.prints import KeptPrints
 
 LETTERS = sorted(path.name for path in (CONTENT / "letters").iterdir() if path.is_dir())
 MUNICIPALITY = "tilburg"
-APPOINTMENT = dt.date(2026, 12, 3)
-DATES = {
-    "nl": "donderdag 3 december 2026",
-    "en": "Thursday, December 3, 2026",
-    "ar": format_date(APPOINTMENT, "full", locale="ar"),
-    "ti": format_date(APPOINTMENT, "full", locale="ti"),
-}
 # The person: as typed by staff (the postcode in lower case, without its space).
 PERSON = {
     "voornaam": "Ali",

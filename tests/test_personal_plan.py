@@ -4,8 +4,6 @@ be stored or cached."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from babel.dates import format_date
 from flask import Flask
@@ -15,6 +13,7 @@ from portal.content import Step
 from portal.printing import PdfCache
 from tests.catalogs import catalog_text, shown_text
 from tests.conftest import LANGUAGES, StaffClient, content_of, make_staff_app
+from tests.dates import APPOINTMENT, DATES
 from tests.html_tools import ElementTexts
 from tests.pdf_tools import (
     as_extracted,
@@ -28,14 +27,6 @@ from tests.prints import KeptPrints
 
 FORM = "/staff/personal-plan/"
 NAME = '<b>Ali</b> "O\'Neil" & van der Berg'
-APPOINTMENT = dt.date(2026, 12, 3)
-# How the appointment's date is written, per language (ar and ti: from Babel, as the app does).
-DATES = {
-    "nl": "donderdag 3 december 2026",
-    "en": "Thursday, December 3, 2026",
-    "ar": format_date(APPOINTMENT, "full", locale="ar"),
-    "ti": format_date(APPOINTMENT, "full", locale="ti"),
-}
 # Impossible input, one field each: (field id, what was typed).
 IMPOSSIBLE = {
     "name": "",

@@ -58,6 +58,7 @@ EDITOR_PAGES = [
     "/editor/strings/ar",
 ]
 ADMIN_PAGES = ["/editor/languages"]
+ARABIC_TITLE = "المقابلة الكبرى"
 ARABIC_BODY = (
     "## ماذا يحدث؟\nمقابلة كبيرة مع البلدية. جملة جديدة للاختبار.\n\n"
     "## ماذا تفعل؟\n- اقرأ رسالة الدعوة.\n\n"
@@ -91,6 +92,19 @@ def opened(client: FlaskClient, url: str) -> dict[str, str]:
 
 def save(client: FlaskClient, url: str, base: str, **fields: str) -> TestResponse:
     return client.post(url, data={"base": base, "action": "save", **fields})
+
+
+def save_arabic_title(client: FlaskClient) -> TestResponse:
+    """Open the Arabic step for editing and save it with ARABIC_TITLE and ARABIC_BODY."""
+    form = opened(client, EDIT_AR)
+    return save(
+        client,
+        EDIT_AR,
+        form["base"],
+        title=ARABIC_TITLE,
+        summary=form["summary"],
+        body=ARABIC_BODY,
+    )
 
 
 def settings(path: Path) -> tuple[dict[str, object], str]:
@@ -305,7 +319,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
 ) -> None:
     path = content_copy / STEP_FOLDER / "ar.md"
     public = editor.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
-    assert "المقابلة الكبرى" not in public
+    assert ARABIC_TITLE not in public
     inode = path.stat().st_ino
     before = snapshot(content_copy)
     form = opened(editor, EDIT_AR)
@@ -313,7 +327,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
         editor,
         EDIT_AR,
         form["base"],
-        title="المقابلة الكبرى",
+        title=ARABIC_TITLE,
         summary="تتحدث مع البلدية عن حياتك وعن عملك.",
         body=ARABIC_BODY.replace("\n", "\r\n"),  # a browser sends Windows line ends
     )
@@ -324,7 +338,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
     assert path.stat().st_ino != inode, "the file was written in place, not replaced in one step"
     meta, body = settings(path)
     assert meta == {
-        "title": "المقابلة الكبرى",
+        "title": ARABIC_TITLE,
         "summary": "تتحدث مع البلدية عن حياتك وعن عملك.",
         "translated_from": dutch_code(path.parent, "step"),
         "review": "draft",
@@ -334,7 +348,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
     # The same app shows the new text at once, right to left.
     page = editor.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
     assert 'lang="ar" dir="rtl"' in html_tag(page)
-    assert "<h1>المقابلة الكبرى</h1>" in page
+    assert f"<h1>{ARABIC_TITLE}</h1>" in page
     assert "جملة جديدة للاختبار." in page
     assert '<article class="step">' in page, "the saved text is still shown as Dutch"
     confirmation = editor.get(EDIT_AR).get_data(as_text=True)
@@ -350,18 +364,9 @@ def test_the_saving_worker_shows_the_text_at_once_without_waiting_for_its_check(
     client = log_in(
         app_on(WTF_CSRF_ENABLED=False, CONTENT_RELOAD_INTERVAL=3600).test_client(), "editor"
     )
-    assert "<h1>المقابلة الكبرى</h1>" not in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
-    form = opened(client, EDIT_AR)
-    response = save(
-        client,
-        EDIT_AR,
-        form["base"],
-        title="المقابلة الكبرى",
-        summary=form["summary"],
-        body=ARABIC_BODY,
-    )
-    assert response.status_code == 302
-    assert "<h1>المقابلة الكبرى</h1>" in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
+    assert f"<h1>{ARABIC_TITLE}</h1>" not in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
+    assert save_arabic_title(client).status_code == 302
+    assert f"<h1>{ARABIC_TITLE}</h1>" in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
 
 
 def test_a_changed_dutch_text_makes_the_translations_outdated(
@@ -492,16 +497,7 @@ def test_each_save_is_a_commit_by_the_editor(editor: FlaskClient, content_copy: 
     # Someone's unfinished work elsewhere must stay out of the editor's commit.
     unrelated = content_copy / "plan" / "05-pip" / "en.md"
     unrelated.write_text(unrelated.read_text(encoding="utf-8") + "\nWork in progress.\n", "utf-8")
-    form = opened(editor, EDIT_AR)
-    response = save(
-        editor,
-        EDIT_AR,
-        form["base"],
-        title="المقابلة الكبرى",
-        summary=form["summary"],
-        body=ARABIC_BODY,
-    )
-    assert response.status_code == 302
+    assert save_arabic_title(editor).status_code == 302
     assert git(content_copy, "rev-list", "--count", "HEAD").strip() == "2"
     author = git(content_copy, "log", "-1", "--format=%an|%ae").strip()
     assert author == f"{EDITOR_EMAIL}|{EDITOR_EMAIL}"
@@ -523,17 +519,8 @@ def test_saving_outside_git_works_without_a_commit(editor: FlaskClient, content_
         check=False,
     )
     assert outside.returncode != 0, "the temporary folder is inside a git work tree"
-    form = opened(editor, EDIT_AR)
-    response = save(
-        editor,
-        EDIT_AR,
-        form["base"],
-        title="المقابلة الكبرى",
-        summary=form["summary"],
-        body=ARABIC_BODY,
-    )
-    assert response.status_code == 302
-    assert settings(content_copy / STEP_FOLDER / "ar.md")[0]["title"] == "المقابلة الكبرى"
+    assert save_arabic_title(editor).status_code == 302
+    assert settings(content_copy / STEP_FOLDER / "ar.md")[0]["title"] == ARABIC_TITLE
     assert not (content_copy / ".git").exists()
 
 

@@ -13,6 +13,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+# The asserts in the helper modules explain a failure the way those in the tests do.
+pytest.register_assert_rewrite(
+    "tests.catalogs", "tests.files", "tests.html_tools", "tests.pdf_tools", "tests.prints"
+)
+
 # Every app made by the tests keeps its secret key and database in a folder of its own.
 os.environ["PORTAL_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="wegwijs-test-instance-")
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from babel.messages.pofile import read_po
+from flask import Flask
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from portal.config import PROJECT_ROOT
 
@@ -19,3 +22,9 @@ def catalog_text(lang: str, msgid: str) -> str:
 def shown_text(lang: str, msgid: str) -> str:
     """Return what gettext shows: the translation, or the English source when there is none."""
     return catalog_text(lang, msgid) or msgid
+
+
+def app_message(app: Flask, msgid: str, lang: str = "nl", **variables: object) -> str:
+    """Return a message as the app shows it in `lang`: from its compiled catalog, filled in."""
+    with app.test_request_context(), force_locale(lang):
+        return str(_(msgid, **variables))

@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: an app on the bundled content, its client and CLI runner."""
+"""Fixtures shared by every test: an app on the bundled content, its client and CLI runner,
+an app for the staff area; and how a test logs a client in."""
 
 from __future__ import annotations
 
@@ -12,14 +13,20 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+# The asserts in the helper modules explain a failure the way those in the tests do.
+pytest.register_assert_rewrite(
+    "tests.catalogs", "tests.files", "tests.html_tools", "tests.pdf_tools", "tests.prints"
+)
+
 # Every app made by the tests keeps its secret key and database in a folder of its own.
 os.environ["PORTAL_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="wegwijs-test-instance-")
 
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from portal import create_app  # noqa: E402 - after the instance folder is chosen
+from portal import content, create_app  # noqa: E402 - after the instance folder is chosen
 from portal.accounts import User, db  # noqa: E402
 from portal.config import PROJECT_ROOT  # noqa: E402
+from portal.texts import Content  # noqa: E402
 
 CONTENT = PROJECT_ROOT / "content"
 STATIC = PROJECT_ROOT / "static"
@@ -53,21 +60,46 @@ def ensure_account(
         return int(user.id)
 
 
+def log_in_as(client: FlaskClient, user_id: int) -> None:
+    """Log a client in by the Flask-Login session keys, without the login form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
 class StaffClient(FlaskClient):
     """A test client that is logged in as a staff member of every example municipality."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        user_id = ensure_account(self.application)
-        with self.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
+        log_in_as(self, ensure_account(self.application))
+
+
+def make_staff_app(**config: object) -> Flask:
+    """Return an app without CSRF checks whose test clients are logged in as staff."""
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False} | config
+    )
+    app.test_client_class = StaffClient
+    return app
+
+
+def content_of(app: Flask) -> Content:
+    """Return the content an app serves now, read as the portal reads it: content.current()."""
+    with app.app_context():
+        return content.current()
 
 
 @pytest.fixture
 def app() -> Flask:
     """Return a portal app serving the bundled content."""
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
+
+
+@pytest.fixture(scope="module")
+def staff_app() -> Flask:
+    """Return a staff app for one test module, so that its prints can be made once."""
+    return make_staff_app()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Read the pages of the staff area in tests: the text of each element by its id."""
+"""Read pages in tests: the text of each element by its id, the inputs of a form, <html>."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 # Elements that are never closed, so they never hold text.
@@ -51,3 +52,58 @@ class ElementTexts(HTMLParser):
     def text(self, element: str) -> str:
         """Return the text of the element with this id, white space folded."""
         return " ".join(self.texts.get(element, "").split())
+
+
+class StaffPage(ElementTexts):
+    """Read a staff page: inputs by id, <select> options, and the text of elements by id."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.inputs: dict[str, dict[str, str]] = {}
+        self.options: dict[str, list[str]] = {}
+        self.selected: dict[str, str] = {}
+        self.feed(html)
+
+    def start(self, tag: str, values: dict[str, str]) -> None:
+        if tag in ("input", "textarea", "select") and "id" in values:
+            self.inputs[values["id"]] = values
+        if tag == "select":
+            self._select = values.get("id", "")
+            self.options[self._select] = []
+        elif tag == "option" and self._select is not None:
+            self.options[self._select].append(values.get("value", ""))
+            if "selected" in values:
+                self.selected[self._select] = values.get("value", "")
+
+
+class FormValues(HTMLParser):
+    """Collect what a page's form would send: name -> value of its inputs and textareas."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.textarea: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "input" and "name" in values:
+            self.values[values["name"]] = values.get("value", "")
+        if tag == "textarea" and "name" in values:
+            self.textarea = values["name"]
+            self.values[self.textarea] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea:
+            self.values[self.textarea] += data
+
+
+def html_tag(page: str) -> str:
+    """Return the opening <html> tag of a page."""
+    found = re.search(r"<html[^>]*>", page)
+    assert found, "page has no <html> tag"
+    return found.group(0)

@@ -18,6 +18,9 @@ BIDI_CONTROLS = dict.fromkeys(
 )
 ARABIC_LETTERS = re.compile("[\u0620-\u064a]")
 ETHIOPIC_LETTERS = re.compile("[\u1200-\u135a]")
+# The word in the name of each script's font in a PDF (Noto-Sans-Arabic...): the languages
+# that need a font of their own; the other languages are written with Noto Sans.
+SCRIPT_FONTS = {"ar": "Arabic", "ti": "Ethiopic"}
 # A lam followed by an alef (or alef maksura) is drawn as one ligature glyph. pdftotext reverses
 # the glyphs of a right-to-left run and, with them, the two letters that glyph stands for: the
 # source "الاندماج" comes out as "االندماج", "على" as "عىل".
@@ -57,6 +60,17 @@ def fonts(pdf: bytes) -> list[Font]:
         name = row.split()[0]
         found.append(Font(name.split("+", 1)[-1], row[emb : emb + 3] == "yes"))
     return found
+
+
+def embedded_font_names(pdf: bytes, lang: str) -> str:
+    """Check a PDF embeds all its fonts, of the script fonts only `lang`'s; return their names."""
+    found = fonts(pdf)
+    assert found
+    assert all(font.embedded for font in found), found
+    names = " ".join(font.name for font in found)
+    for script_lang, script in SCRIPT_FONTS.items():
+        assert (script in names) == (lang == script_lang), found
+    return names
 
 
 def pages_text(pdf: bytes) -> list[str]:

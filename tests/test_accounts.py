@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,7 +18,8 @@ from werkzeug.test import TestResponse
 from portal import create_app
 from portal.accounts import MIN_PASSWORD_LENGTH, User, db, find_user
 from tests.catalogs import shown_text
-from tests.conftest import PASSWORD, StaffClient, ensure_account
+from tests.conftest import PASSWORD, StaffClient, ensure_account, log_in_as
+from tests.html_tools import FormValues
 
 LOGIN = "/staff/login"
 LETTER = "herinnering-afspraak"
@@ -36,32 +36,11 @@ def unique_email(what: str) -> str:
     return f"{what}-{uuid.uuid4().hex[:10]}@tilburg.example"
 
 
-def log_in_as(client: FlaskClient, user_id: int) -> None:
-    """Log a client in the way StaffClient does: by the Flask-Login session keys."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-
-
-class Inputs(HTMLParser):
-    """Collect the name -> value of every <input> of a page."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "input" and "name" in values:
-            self.values[values["name"]] = values.get("value", "")
-
-
 def csrf_token(client: FlaskClient, url: str = LOGIN) -> str:
     """Return the CSRF token of the form on a page, as a browser would send it back."""
     response = client.get(url)
     assert response.status_code == 200, url
-    token = Inputs(response.get_data(as_text=True)).values.get("csrf_token", "")
+    token = FormValues(response.get_data(as_text=True)).values.get("csrf_token", "")
     assert token, f"no csrf_token on {url}"
     return token
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.addresses import online_url, plan_url, print_url
-from tests.content_tools import content_of
+from tests.conftest import content_of
 
 
 def test_addresses_outside_a_municipality_view(app: Flask) -> None:

@@ -5,10 +5,8 @@ the catalogs."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from portal.checks import (
 from portal.content import load_content
 from portal.textfiles import KINDS, source_hash_of
 from tests.conftest import CONTENT, LANGUAGES, PROJECT_ROOT, STATIC
+from tests.files import bump_mtime
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 TRANSLATED_LANGUAGES = [lang for lang in LANGUAGES if lang != "nl"]
@@ -42,12 +41,6 @@ HARD_SENTENCE = (
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def bump_mtime(path: Path) -> None:
-    """Make a change visible to mtime checks even within the file system's time resolution."""
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 def change(path: Path, old: str, new: str) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,8 +11,8 @@ from flask import Flask
 
 from portal.content import ContentStore, load_content
 from portal.textfiles import KINDS, ContentError, TextFields, empty_fields, source_hash
-from tests.conftest import CONTENT, LANGUAGES, STATIC
-from tests.content_tools import content_of
+from tests.conftest import CONTENT, LANGUAGES, STATIC, content_of
+from tests.files import bump_mtime
 
 REQUIRED_STEPS = [
     "wonen-en-inschrijven",
@@ -264,9 +262,3 @@ def test_a_change_is_served_while_another_file_is_broken(content_copy: Path) -> 
     )
     bump_mtime(broken)
     assert store.get().problems == ()
-
-
-def bump_mtime(path: Path) -> None:
-    """Make a change visible to mtime checks even within the file system's time resolution."""
-    later = time.time() + 5
-    os.utime(path, (later, later))

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -21,22 +18,24 @@ import yaml
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from werkzeug.test import TestResponse
 
 from portal.content import load_content
 from portal.i18n import load_languages
 from portal.textfiles import KINDS, source_hash_of
+from tests.catalogs import app_message
 from tests.conftest import (
     EXAMPLE_MUNICIPALITIES,
     LANGUAGES,
     PROJECT_ROOT,
     STAFF_EMAIL,
     STATIC,
+    content_of,
     ensure_account,
+    log_in_as,
 )
-from tests.content_tools import content_of
+from tests.files import bump_mtime, changed_files, snapshot
+from tests.html_tools import FormValues, html_tag
 
 EDITOR_EMAIL = "redacteur@wegwijs.example"
 OTHER_EDITOR_EMAIL = "vertaler@wegwijs.example"
@@ -60,6 +59,7 @@ EDITOR_PAGES = [
     "/editor/strings/ar",
 ]
 ADMIN_PAGES = ["/editor/languages"]
+ARABIC_TITLE = "المقابلة الكبرى"
 ARABIC_BODY = (
     "## ماذا يحدث؟\nمقابلة كبيرة مع البلدية. جملة جديدة للاختبار.\n\n"
     "## ماذا تفعل؟\n- اقرأ رسالة الدعوة.\n\n"
@@ -79,48 +79,33 @@ def log_in(client: FlaskClient, role: str, email: str | None = None) -> FlaskCli
     """
     default_email, municipalities = ACCOUNTS[role]
     user_id = ensure_account(client.application, email or default_email, role, municipalities)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    log_in_as(client, user_id)
     client.set_cookie("lang", "en")
     return client
-
-
-class Form(HTMLParser):
-    """Collect the inputs (name -> value) and textareas of a page."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self.textarea: str | None = None
-        self.feed(page)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "input" and "name" in values:
-            self.values[values["name"]] = values.get("value", "")
-        if tag == "textarea" and "name" in values:
-            self.textarea = values["name"]
-            self.values[self.textarea] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea:
-            self.values[self.textarea] += data
 
 
 def opened(client: FlaskClient, url: str) -> dict[str, str]:
     """Open an edit page and return its form's values (with the hidden `base`)."""
     response = client.get(url)
     assert response.status_code == 200, url
-    return Form(response.get_data(as_text=True)).values
+    return FormValues(response.get_data(as_text=True)).values
 
 
 def save(client: FlaskClient, url: str, base: str, **fields: str) -> TestResponse:
     return client.post(url, data={"base": base, "action": "save", **fields})
+
+
+def save_arabic_title(client: FlaskClient) -> TestResponse:
+    """Open the Arabic step for editing and save it with ARABIC_TITLE and ARABIC_BODY."""
+    form = opened(client, EDIT_AR)
+    return save(
+        client,
+        EDIT_AR,
+        form["base"],
+        title=ARABIC_TITLE,
+        summary=form["summary"],
+        body=ARABIC_BODY,
+    )
 
 
 def settings(path: Path) -> tuple[dict[str, object], str]:
@@ -136,24 +121,6 @@ def dutch_code(folder: Path, kind: str) -> str:
     """Return the code of the current Dutch text in a folder, as a translation records it."""
     source = folder / "nl.md"
     return source_hash_of(KINDS[kind], source, source.read_text(encoding="utf-8"))
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file under a folder (but .git) with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(folder).parts
-    }
-
-
-def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
-    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-
-
-def bump_mtime(path: Path) -> None:
-    later = time.time() + 5
-    os.utime(path, (later, later))
 
 
 def add_dutch_sentence(path: Path, sentence: str) -> None:
@@ -186,12 +153,6 @@ def make_repository(folder: Path) -> None:
     git(folder, "commit", "-q", "-m", "content as bundled")
 
 
-def html_tag(page: str) -> str:
-    found = re.search(r"<html[^>]*>", page)
-    assert found, "page has no <html> tag"
-    return found.group(0)
-
-
 def page_language(page: str) -> str:
     found = re.search(r'<html lang="([^"]+)"', page)
     assert found, "the page names no language"
@@ -204,9 +165,7 @@ def says(app: Flask, page: str, msgid: str, **variables: object) -> bool:
     The interface language of editor pages is tested on its own (see
     test_the_editor_interface_stays_in_the_editors_language); the other tests work in any.
     """
-    with app.test_request_context(), force_locale(page_language(page)):
-        wording = str(_(msgid, **variables))
-    return wording in html.unescape(page)
+    return app_message(app, msgid, page_language(page), **variables) in html.unescape(page)
 
 
 def status_row(page: str, edit_url: str) -> str:
@@ -361,7 +320,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
 ) -> None:
     path = content_copy / STEP_FOLDER / "ar.md"
     public = editor.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
-    assert "المقابلة الكبرى" not in public
+    assert ARABIC_TITLE not in public
     inode = path.stat().st_ino
     before = snapshot(content_copy)
     form = opened(editor, EDIT_AR)
@@ -369,7 +328,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
         editor,
         EDIT_AR,
         form["base"],
-        title="المقابلة الكبرى",
+        title=ARABIC_TITLE,
         summary="تتحدث مع البلدية عن حياتك وعن عملك.",
         body=ARABIC_BODY.replace("\n", "\r\n"),  # a browser sends Windows line ends
     )
@@ -380,7 +339,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
     assert path.stat().st_ino != inode, "the file was written in place, not replaced in one step"
     meta, body = settings(path)
     assert meta == {
-        "title": "المقابلة الكبرى",
+        "title": ARABIC_TITLE,
         "summary": "تتحدث مع البلدية عن حياتك وعن عملك.",
         "translated_from": dutch_code(path.parent, "step"),
         "review": "draft",
@@ -390,7 +349,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
     # The same app shows the new text at once, right to left.
     page = editor.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
     assert 'lang="ar" dir="rtl"' in html_tag(page)
-    assert "<h1>المقابلة الكبرى</h1>" in page
+    assert f"<h1>{ARABIC_TITLE}</h1>" in page
     assert "جملة جديدة للاختبار." in page
     assert '<article class="step">' in page, "the saved text is still shown as Dutch"
     confirmation = editor.get(EDIT_AR).get_data(as_text=True)
@@ -406,18 +365,9 @@ def test_the_saving_worker_shows_the_text_at_once_without_waiting_for_its_check(
     client = log_in(
         app_on(WTF_CSRF_ENABLED=False, CONTENT_RELOAD_INTERVAL=3600).test_client(), "editor"
     )
-    assert "<h1>المقابلة الكبرى</h1>" not in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
-    form = opened(client, EDIT_AR)
-    response = save(
-        client,
-        EDIT_AR,
-        form["base"],
-        title="المقابلة الكبرى",
-        summary=form["summary"],
-        body=ARABIC_BODY,
-    )
-    assert response.status_code == 302
-    assert "<h1>المقابلة الكبرى</h1>" in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
+    assert f"<h1>{ARABIC_TITLE}</h1>" not in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
+    assert save_arabic_title(client).status_code == 302
+    assert f"<h1>{ARABIC_TITLE}</h1>" in client.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
 
 
 def test_a_changed_dutch_text_makes_the_translations_outdated(
@@ -488,7 +438,7 @@ def test_a_save_made_meanwhile_is_never_overwritten(
     assert clash.status_code == 409
     page = clash.get_data(as_text=True)
     assert "عنوان المحرر الأول" in section(page, "conflict"), "the other version is not shown"
-    kept = Form(page).values
+    kept = FormValues(page).values
     assert kept["title"] == "عنوان المحرر الثاني", "the second editor's text is lost"
     assert path.read_bytes() == first_version
     # Having seen both, the second editor saves again on top of the first save.
@@ -510,7 +460,7 @@ def test_marking_as_reviewed_records_who_and_when(editor: FlaskClient, content_c
     url = f"/editor/step/{STEP}/ti"
     page = editor.get(url).get_data(as_text=True)
     assert 'value="review"' in page
-    response = editor.post(url, data={"base": Form(page).values["base"], "action": "review"})
+    response = editor.post(url, data={"base": FormValues(page).values["base"], "action": "review"})
     assert response.status_code == 302
     meta, _body = settings(path)
     assert meta["review"] == "reviewed"
@@ -548,16 +498,7 @@ def test_each_save_is_a_commit_by_the_editor(editor: FlaskClient, content_copy: 
     # Someone's unfinished work elsewhere must stay out of the editor's commit.
     unrelated = content_copy / "plan" / "05-pip" / "en.md"
     unrelated.write_text(unrelated.read_text(encoding="utf-8") + "\nWork in progress.\n", "utf-8")
-    form = opened(editor, EDIT_AR)
-    response = save(
-        editor,
-        EDIT_AR,
-        form["base"],
-        title="المقابلة الكبرى",
-        summary=form["summary"],
-        body=ARABIC_BODY,
-    )
-    assert response.status_code == 302
+    assert save_arabic_title(editor).status_code == 302
     assert git(content_copy, "rev-list", "--count", "HEAD").strip() == "2"
     author = git(content_copy, "log", "-1", "--format=%an|%ae").strip()
     assert author == f"{EDITOR_EMAIL}|{EDITOR_EMAIL}"
@@ -579,17 +520,8 @@ def test_saving_outside_git_works_without_a_commit(editor: FlaskClient, content_
         check=False,
     )
     assert outside.returncode != 0, "the temporary folder is inside a git work tree"
-    form = opened(editor, EDIT_AR)
-    response = save(
-        editor,
-        EDIT_AR,
-        form["base"],
-        title="المقابلة الكبرى",
-        summary=form["summary"],
-        body=ARABIC_BODY,
-    )
-    assert response.status_code == 302
-    assert settings(content_copy / STEP_FOLDER / "ar.md")[0]["title"] == "المقابلة الكبرى"
+    assert save_arabic_title(editor).status_code == 302
+    assert settings(content_copy / STEP_FOLDER / "ar.md")[0]["title"] == ARABIC_TITLE
     assert not (content_copy / ".git").exists()
 
 

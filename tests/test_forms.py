@@ -5,20 +5,18 @@ and pypdf."""
 from __future__ import annotations
 
 import io
-from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
-from portal import create_app
 from portal.texts import Form
-from tests.conftest import CONTENT, StaffClient
-from tests.content_tools import content_of
-from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise, pages_text
+from tests.catalogs import app_message
+from tests.conftest import CONTENT, content_of
+from tests.html_tools import StaffPage
+from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, has_phrase, normalise
+from tests.prints import KeptPrints
 
 FORMS = sorted(path.name for path in (CONTENT / "forms").iterdir() if path.is_dir())
 FORM_LANGUAGES = ["nl", "ar", "ti"]
@@ -27,13 +25,6 @@ MUNICIPALITY = "tilburg"
 NAME = "Zyx Testnaam-Ali"
 # What staff type for a filled-in form, by field type.
 TYPED = {"text": NAME, "date": "3-12-2026", "textarea": "Basisschool in Asmara, 6 jaar."}
-
-
-@pytest.fixture(scope="module")
-def staff_app() -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
 
 
 def form_of(app: Flask, slug: str) -> Form:
@@ -48,42 +39,23 @@ def form_values(app: Flask, slug: str, lang: str, mode: str, **changes: str) -> 
     return values | changes
 
 
-def message(app: Flask, msgid: str, **variables: object) -> str:
-    with app.test_request_context(), force_locale("nl"):
-        return str(_(msgid, **variables))
-
-
-class Prints:
+class Prints(KeptPrints[tuple[str, str, str]]):
     """Post each (form, language, mode) once per module and keep the answer and its text."""
 
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.client = app.test_client()
-        self._responses: dict[tuple[str, str, str], TestResponse] = {}
-        self._texts: dict[tuple[str, str, str], str] = {}
+    def request(self, key: tuple[str, str, str]) -> TestResponse:
+        slug, lang, mode = key
+        return self.client.post(
+            f"/staff/forms/{slug}/", data=form_values(self.app, slug, lang, mode)
+        )
 
     def response(self, slug: str, lang: str, mode: str) -> TestResponse:
-        key = (slug, lang, mode)
-        if key not in self._responses:
-            self._responses[key] = self.client.post(
-                f"/staff/forms/{slug}/", data=form_values(self.app, slug, lang, mode)
-            )
-        return self._responses[key]
-
-    def pdf(self, slug: str, lang: str, mode: str) -> bytes:
-        response = self.response(slug, lang, mode)
-        assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
-        assert response.mimetype == "application/pdf"
-        return response.data
+        return self.response_of((slug, lang, mode))
 
     def text(self, slug: str, lang: str, mode: str) -> str:
-        key = (slug, lang, mode)
-        if key not in self._texts:
-            self._texts[key] = "\n".join(pages_text(self.pdf(slug, lang, mode)))
-        return self._texts[key]
+        return "\n".join(self.pages_of((slug, lang, mode)))
 
     def fields(self, slug: str, lang: str, mode: str) -> dict[str, object]:
-        return PdfReader(io.BytesIO(self.pdf(slug, lang, mode))).get_fields() or {}
+        return PdfReader(io.BytesIO(self.pdf_of((slug, lang, mode)))).get_fields() or {}
 
 
 @pytest.fixture(scope="module")
@@ -170,42 +142,6 @@ def test_a_fillable_form_has_fields_and_the_others_none(
 # --- Impossible input -----------------------------------------------------------------------
 
 
-class Page(HTMLParser):
-    """Read the re-shown form: inputs by id and the text of error messages by id."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.inputs: dict[str, dict[str, str]] = {}
-        self.texts: dict[str, str] = {}
-        self._open: list[tuple[str, str]] = []
-        self._svg = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag in ("input", "textarea", "select") and "id" in values:
-            self.inputs[values["id"]] = values
-        if tag == "svg":
-            self._svg += 1
-        if "id" in values and tag not in ("input", "br", "img", "meta", "link"):
-            self._open.append((tag, values["id"]))
-            self.texts.setdefault(values["id"], "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "svg":
-            self._svg -= 1
-        if self._open and self._open[-1][0] == tag:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not self._svg:
-            for _tag, element in self._open:
-                self.texts[element] += data
-
-    def text(self, element: str) -> str:
-        return " ".join(self.texts.get(element, "").split())
-
-
 def test_an_impossible_date_on_a_filled_form_is_refused(staff_app: Flask) -> None:
     slug = "toestemming-gegevens-delen"
     response = staff_app.test_client().post(
@@ -215,9 +151,9 @@ def test_an_impossible_date_on_a_filled_form_is_refused(staff_app: Flask) -> Non
     assert response.status_code == 422
     assert not response.data.startswith(b"%PDF")
     assert response.headers["Cache-Control"] == "no-store"
-    page = Page(response.get_data(as_text=True))
+    page = StaffPage(response.get_data(as_text=True))
     assert page.text("field-geboortedatum-error") == normalise(
-        message(staff_app, "This date does not exist.")
+        app_message(staff_app, "This date does not exist.")
     )
     assert page.inputs["field-geboortedatum"]["aria-invalid"] == "true"
     assert page.inputs["field-geboortedatum"]["value"] == "31-02-2027"
@@ -232,9 +168,9 @@ def test_a_date_written_wrongly_on_a_filled_form_is_refused(staff_app: Flask) ->
         data=form_values(staff_app, slug, "ti", "filled", datum="morgen"),
     )
     assert response.status_code == 422
-    page = Page(response.get_data(as_text=True))
+    page = StaffPage(response.get_data(as_text=True))
     assert page.text("field-datum-error") == normalise(
-        message(staff_app, "Write the date as day-month-year, for example 3-12-2026.")
+        app_message(staff_app, "Write the date as day-month-year, for example 3-12-2026.")
     )
 
 
@@ -256,8 +192,8 @@ def test_an_unknown_language_or_mode_is_refused(staff_app: Flask) -> None:
         f"/staff/forms/{slug}/", data=form_values(staff_app, slug, "xx", "blank")
     )
     assert response.status_code == 422
-    assert Page(response.get_data(as_text=True)).text("language-error") == normalise(
-        message(staff_app, "This language is unknown.")
+    assert StaffPage(response.get_data(as_text=True)).text("language-error") == normalise(
+        app_message(staff_app, "This language is unknown.")
     )
     response = client.post(
         f"/staff/forms/{slug}/", data=form_values(staff_app, slug, "ar", "gefaxt")
@@ -273,6 +209,6 @@ def test_a_text_that_is_too_long_is_refused(staff_app: Flask) -> None:
         data=form_values(staff_app, slug, "nl", "filled", werk="x" * 2001),
     )
     assert response.status_code == 422
-    assert Page(response.get_data(as_text=True)).text("field-werk-error") == normalise(
-        message(staff_app, "This is too long: at most %(count)s characters.", count=2000)
+    assert StaffPage(response.get_data(as_text=True)).text("field-werk-error") == normalise(
+        app_message(staff_app, "This is too long: at most %(count)s characters.", count=2000)
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -14,15 +13,9 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.i18n import LanguageError, load_languages
 from tests.conftest import LANGUAGES, PROJECT_ROOT
+from tests.html_tools import html_tag
 
 DIRECTIONS = {"nl": "ltr", "en": "ltr", "ar": "rtl", "ti": "ltr"}
-
-
-def html_tag(body: bytes) -> str:
-    """Return the opening <html> tag of a page."""
-    match = re.search(r"<html[^>]*>", body.decode())
-    assert match, "page has no <html> tag"
-    return match.group(0)
 
 
 def test_the_registry_lists_the_four_languages_in_order() -> None:
@@ -101,13 +94,13 @@ def test_the_chooser_names_each_language_in_its_own_script_and_direction(
 def test_every_page_declares_its_language_and_direction(
     client: FlaskClient, lang: str, path: str
 ) -> None:
-    tag = html_tag(client.get(path.format(lang=lang)).data)
+    tag = html_tag(client.get(path.format(lang=lang)).get_data(as_text=True))
     assert f'lang="{lang}"' in tag
     assert f'dir="{DIRECTIONS[lang]}"' in tag
 
 
 def test_arabic_pages_are_right_to_left(client: FlaskClient) -> None:
-    assert 'dir="rtl"' in html_tag(client.get("/ar/plan/").data)
+    assert 'dir="rtl"' in html_tag(client.get("/ar/plan/").get_data(as_text=True))
 
 
 @pytest.mark.parametrize(

@@ -17,18 +17,17 @@ import openpyxl
 import pytest
 from babel.dates import format_date
 from flask import Flask
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
-from portal import create_app
 from portal.accounts import AuditEntry, db
 from portal.content import PERSON_FIELDS
 from portal.letters import PEOPLE_PER_DOCUMENT
 from portal.merge import MAX_BYTES, MAX_ROWS
-from tests.conftest import LANGUAGES, STAFF_EMAIL, StaffClient
+from tests.catalogs import app_message
+from tests.conftest import LANGUAGES, STAFF_EMAIL
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, normalise, page_count, pages_text
+from tests.prints import KeptPrints
 
 SLUG = "herinnering-afspraak"
 URL = f"/staff/letters/{SLUG}/list"
@@ -109,13 +108,6 @@ FORMATS: dict[str, tuple[str, Callable[[list[list[str]]], bytes]]] = {
 # --- Posting and reading back ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def staff_app() -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
-
-
 def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResponse:
     """Post a list as a browser does. The body is encoded here, in memory: the test client
     would spool a large body to a temporary file that it never closes."""
@@ -132,38 +124,20 @@ def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResp
     )
 
 
-def message(app: Flask, msgid: str, **variables: object) -> str:
-    """Return a message as the app shows it to a Dutch staff member."""
-    with app.test_request_context(), force_locale("nl"):
-        return str(_(msgid, **variables))
+class Merges(KeptPrints[str]):
+    """Upload the list in each format once per module; keep the PDF and its page texts."""
 
+    def request(self, key: str) -> TestResponse:
+        filename, make = FORMATS[key]
+        return upload(self.app, filename, make(rows_of(PEOPLE)))
 
-class Merges:
-    """Upload each list once per module; keep the PDF and its page texts."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._pdfs: dict[str, bytes] = {}
-        self._pages: dict[str, list[str]] = {}
-
-    def pdf(self, name: str, filename: str, data: bytes) -> bytes:
-        if name not in self._pdfs:
-            response = upload(self.app, filename, data)
-            assert response.status_code == 200, problems_text(response)
-            assert response.mimetype == "application/pdf"
-            assert response.headers["Cache-Control"] == "no-store"
-            self._pdfs[name] = response.data
-        return self._pdfs[name]
-
-    def pages(self, name: str, filename: str, data: bytes) -> list[str]:
-        if name not in self._pages:
-            self._pages[name] = pages_text(self.pdf(name, filename, data))
-        return self._pages[name]
+    def explain(self, response: TestResponse) -> str:
+        return problems_text(response)
 
     def format(self, name: str) -> tuple[bytes, list[str]]:
-        filename, make = FORMATS[name]
-        data = make(rows_of(PEOPLE))
-        return self.pdf(name, filename, data), self.pages(name, filename, data)
+        pdf = self.pdf_of(name)
+        assert self.response_of(name).headers["Cache-Control"] == "no-store"
+        return pdf, self.pages_of(name)
 
 
 @pytest.fixture(scope="module")
@@ -445,7 +419,7 @@ def test_every_problem_is_listed_by_row_and_column(staff_app: Flask, kind: str) 
     data = csv_bytes(rows, ";", "utf-8") if kind == "csv" else xlsx_bytes(list(rows))
     before = audit_count(staff_app)
     page = refused(upload(staff_app, f"lijst.{kind}", data))
-    expected = [(row, column, message(staff_app, msgid)) for row, column, msgid in ROW_PROBLEMS]
+    expected = [(row, column, app_message(staff_app, msgid)) for row, column, msgid in ROW_PROBLEMS]
     assert page.problems == expected
     assert audit_count(staff_app) == before  # nothing was printed
 
@@ -455,7 +429,7 @@ def test_the_problems_are_told_in_plain_words(staff_app: Flask) -> None:
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     for heading in ("Row", "Column", "Problem"):
-        assert f">{message(staff_app, heading)}<" in html, heading
+        assert f">{app_message(staff_app, heading)}<" in html, heading
     assert "Traceback" not in html
     assert "ValueError" not in html
 
@@ -464,7 +438,7 @@ def test_one_wrong_row_among_many_prints_nothing(staff_app: Flask) -> None:
     rows = [COLUMNS] + [with_values(good_row(n)) for n in range(2, 22)]
     rows[15] = with_values(good_row(16), datum="30-02-2026")
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
-    assert page.problems == [(16, "datum", message(staff_app, "This date does not exist."))]
+    assert page.problems == [(16, "datum", app_message(staff_app, "This date does not exist."))]
 
 
 def test_a_missing_column_is_named(staff_app: Flask) -> None:
@@ -472,7 +446,7 @@ def test_a_missing_column_is_named(staff_app: Flask) -> None:
     gone = COLUMNS.index("locatie")
     rows = [row[:gone] + row[gone + 1 :] for row in rows]
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
-    assert page.problems == [(1, "locatie", message(staff_app, "This column is missing."))]
+    assert page.problems == [(1, "locatie", app_message(staff_app, "This column is missing."))]
 
 
 def test_the_name_prefix_column_may_be_left_out(staff_app: Flask) -> None:
@@ -492,14 +466,14 @@ def test_a_missing_column_and_wrong_rows_are_all_listed_at_once(staff_app: Flask
     rows = [row[:gone] + row[gone + 1 :] for row in rows]
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
     problems = page.problems
-    assert (1, "locatie", message(staff_app, "This column is missing.")) in problems
+    assert (1, "locatie", app_message(staff_app, "This column is missing.")) in problems
     for row, column, msgid in ROW_PROBLEMS:
-        assert (row, column, message(staff_app, msgid)) in problems, (row, column)
+        assert (row, column, app_message(staff_app, msgid)) in problems, (row, column)
 
 
 def test_a_header_without_people_is_refused(staff_app: Flask) -> None:
     page = refused(upload(staff_app, "lijst.csv", csv_bytes([COLUMNS], ";", "utf-8")))
-    assert page.problems == [(1, "", message(staff_app, "The list has no people in it."))]
+    assert page.problems == [(1, "", app_message(staff_app, "The list has no people in it."))]
 
 
 # --- Limits and files that are no list ------------------------------------------------------
@@ -510,7 +484,7 @@ def test_more_than_the_maximum_of_people_is_refused(staff_app: Flask) -> None:
     data = csv_bytes(rows, ";", "utf-8")
     assert len(data) < MAX_BYTES
     page = refused(upload(staff_app, "lijst.csv", data))
-    assert normalise(page.file_error) == message(
+    assert normalise(page.file_error) == app_message(
         staff_app,
         "The list has %(count)s people. At most 1,000 fit in one print.",
         count=MAX_ROWS + 1,
@@ -526,7 +500,7 @@ def test_the_maximum_of_people_itself_is_checked_row_by_row(staff_app: Flask) ->
     page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
     assert not normalise(page.file_error)
     assert page.problems == [
-        (MAX_ROWS + 1, "datum", message(staff_app, "This date does not exist."))
+        (MAX_ROWS + 1, "datum", app_message(staff_app, "This date does not exist."))
     ]
 
 
@@ -536,7 +510,7 @@ def test_a_file_over_5_mb_is_refused(staff_app: Flask) -> None:
     data = csv_bytes(rows, ";", "utf-8")
     assert len(data) > MAX_BYTES
     page = refused(upload(staff_app, "lijst.csv", data))
-    assert normalise(page.file_error) == message(
+    assert normalise(page.file_error) == app_message(
         staff_app, "The file is larger than 5 MB. Split the list into smaller files."
     )
 
@@ -572,7 +546,7 @@ def test_a_file_that_is_no_list_is_refused_with_a_clear_message(
     staff_app: Flask, filename: str, data: bytes, msgid: str
 ) -> None:
     page = refused(upload(staff_app, filename, data))
-    assert normalise(page.file_error) == message(staff_app, msgid)
+    assert normalise(page.file_error) == app_message(staff_app, msgid)
 
 
 def test_no_file_at_all_is_refused_with_a_clear_message(staff_app: Flask) -> None:
@@ -580,7 +554,7 @@ def test_no_file_at_all_is_refused_with_a_clear_message(staff_app: Flask) -> Non
         URL, data={"municipality": MUNICIPALITY}, content_type="multipart/form-data"
     )
     page = refused(response)
-    assert normalise(page.file_error) == message(
+    assert normalise(page.file_error) == app_message(
         staff_app, "Choose the file with the list of people."
     )
 

@@ -13,8 +13,7 @@ import pytest
 from flask import Flask
 from PIL import Image
 
-from portal import create_app
-from tests.conftest import LANGUAGES, PROJECT_ROOT, StaffClient
+from tests.conftest import LANGUAGES, PROJECT_ROOT
 
 RENDERS = PROJECT_ROOT / "screenshots" / "prints"
 PERSON = {
@@ -30,13 +29,6 @@ PERSON = {
     "appointments-0-time": "9:30",
     "appointments-0-place": "Stadhuisplein 1, Tilburg",
 }
-
-
-@pytest.fixture(scope="module")
-def print_app() -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
 
 
 def first_page_png(pdf: bytes, target: Path) -> Image.Image:
@@ -60,15 +52,15 @@ def ink_share(image: Image.Image) -> float:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_first_page_of_the_plan_print_is_rendered(print_app: Flask, lang: str) -> None:
-    pdf = print_app.test_client().get(f"/{lang}/plan.pdf").data
+def test_the_first_page_of_the_plan_print_is_rendered(staff_app: Flask, lang: str) -> None:
+    pdf = staff_app.test_client().get(f"/{lang}/plan.pdf").data
     image = first_page_png(pdf, RENDERS / f"{lang}-plan.png")
     assert 0.03 < ink_share(image) < 0.5
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_first_page_of_the_personal_plan_is_rendered(print_app: Flask, lang: str) -> None:
-    response = print_app.test_client().post(
+def test_the_first_page_of_the_personal_plan_is_rendered(staff_app: Flask, lang: str) -> None:
+    response = staff_app.test_client().post(
         "/staff/personal-plan/", data=PERSON | {"language": lang}
     )
     assert response.mimetype == "application/pdf"

@@ -20,10 +20,8 @@ from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from portal import create_app
 from portal.content import PERSON_FIELDS
 from portal.letters import PEOPLE_PER_DOCUMENT
-from tests.conftest import StaffClient
 
 SLUG = "herinnering-afspraak"
 FIRST_NAME = "Zyxwaldo"
@@ -173,13 +171,6 @@ def found_in_logs(records: list[logging.LogRecord]) -> list[str]:
 
 
 # --- The prints -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def staff_app() -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
-    app.test_client_class = StaffClient
-    return app
 
 
 @pytest.fixture

@@ -11,8 +11,15 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 from portal.markup import isolate
-from tests.conftest import LANGUAGES, PROJECT_ROOT, STEP_SLUGS, StaffClient, ensure_account
-from tests.content_tools import content_of
+from tests.conftest import (
+    LANGUAGES,
+    PROJECT_ROOT,
+    STEP_SLUGS,
+    StaffClient,
+    content_of,
+    ensure_account,
+    log_in_as,
+)
 
 PERSON = {
     "voornaam": "Ali",
@@ -239,8 +246,7 @@ def test_every_template_is_rendered_by_some_page(app: Flask, client: FlaskClient
     form = {"municipality": "tilburg", "language": "ar", "mode": "blank"}
     assert staff.post("/staff/forms/voorbereiding-intake/", data=form).data.startswith(b"%PDF")
     admin = app.test_client()
-    with admin.session_transaction() as session:
-        session["_user_id"] = str(ensure_account(app, "admin@example.org", "admin", ()))
+    log_in_as(admin, ensure_account(app, "admin@example.org", "admin", ()))
     for url in [
         "/editor/",
         "/editor/step/pip/ar",

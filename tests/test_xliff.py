@@ -4,7 +4,6 @@ file comes back in, checked as a whole; a broken file writes nothing."""
 from __future__ import annotations
 
 import io
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,8 @@ from werkzeug.test import TestResponse
 
 import portal.xliff
 from portal.content import load_content
-from tests.conftest import LANGUAGES, STATIC, ensure_account
+from tests.conftest import LANGUAGES, STATIC, ensure_account, log_in_as
+from tests.files import bump_mtime, changed_files, snapshot
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 Q = f"{{{NS}}}"
@@ -62,20 +62,6 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file under a folder with its bytes."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
-def bump_mtime(path: Path) -> None:
-    later = time.time() + 5
-    os.utime(path, (later, later))
-
-
 @pytest.fixture
 def needs_work(content_copy: Path) -> Path:
     """Remove the Tigrinya PIP step and change the Dutch reminder letter; return the copy."""
@@ -92,10 +78,7 @@ def needs_work(content_copy: Path) -> Path:
 def editor(app_on: Callable[..., Flask], needs_work: Path) -> FlaskClient:
     """Return a client of an app on the changed copy, logged in as an editor."""
     client = app_on(WTF_CSRF_ENABLED=False).test_client()
-    user_id = ensure_account(client.application, EDITOR_EMAIL, "editor", ())
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    log_in_as(client, ensure_account(client.application, EDITOR_EMAIL, "editor", ()))
     return client
 
 
@@ -215,9 +198,7 @@ def test_the_export_is_xliff_1_2_with_exactly_the_missing_and_outdated_texts(
 
 def test_nothing_is_exported_for_up_to_date_texts(app_on: Callable[..., Flask]) -> None:
     client = app_on(WTF_CSRF_ENABLED=False).test_client()
-    user_id = ensure_account(client.application, EDITOR_EMAIL, "editor", ())
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+    log_in_as(client, ensure_account(client.application, EDITOR_EMAIL, "editor", ()))
     assert units(export(client)) == {}
     assert units(export(client, "ar")) == {}
 
@@ -240,7 +221,7 @@ def test_a_translated_file_comes_back_as_current_drafts(
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"] == "/editor/xliff/ti"
     after = snapshot(needs_work)
-    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    changed = changed_files(before, after)
     assert changed == {REMOVED, f"{CHANGED_LETTER}/ti.md"}
     assert not list(needs_work.rglob("*.tmp"))
     content = load_content(needs_work, STATIC, LANGUAGES)

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page
 
-from tests.content_tools import content_of
+from tests.conftest import content_of
 
 RIGHT_TO_LEFT = {"ar"}
 

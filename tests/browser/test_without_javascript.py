@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.content_tools import content_of
+from tests.conftest import content_of
 
 
 def test_the_plan_shows_every_step_title_without_javascript(

@@ -1,0 +1,16 @@
+"""The appointment date that staff type in letters and plans, and how each language writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+
+APPOINTMENT = dt.date(2026, 12, 3)
+# How the appointment's date is written, per language (ar and ti: from Babel, as the app does).
+DATES = {
+    "nl": "donderdag 3 december 2026",
+    "en": "Thursday, December 3, 2026",
+    "ar": format_date(APPOINTMENT, "full", locale="ar"),
+    "ti": format_date(APPOINTMENT, "full", locale="ti"),
+}

@@ -18,20 +18,26 @@ from babel.messages.pofile import read_po, write_po
 from flask import current_app
 from flask_babel import gettext as _
 
-from . import content
+from . import content, uistrings
 from .history import commit
 from .i18n import DIRECTIONS, SCRIPTS, catalog_path, languages
 from .textfiles import write_atomically
 
-PYTHON_FORMAT = re.compile(r"%\([a-z_]+\)[sd]")
 LANGUAGE_FIELDS = ("code", "name", "dutch_name", "native_name", "direction", "script")
 
 
 def string_problem(msgid: str, text: str) -> str | None:
     """Say what is wrong with a translated interface string, or None when it may be saved."""
-    wanted = sorted(PYTHON_FORMAT.findall(msgid))
-    if text and sorted(PYTHON_FORMAT.findall(text)) != wanted:
-        return _("Keep the %%(...)s parts exactly: %(text)s", text=msgid)
+    found = uistrings.fault(msgid, text)
+    if found == "format":
+        return _(
+            "Keep the %%(...)s parts exactly, and write no other %% sign: %(text)s", text=msgid
+        )
+    if found == "markup":
+        return _(
+            'Do not add HTML or the signs < > & " that the English text does not have: %(text)s',
+            text=msgid,
+        )
     return None
 
 

@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
+from . import uistrings
 from .content import load_content
 from .i18n import catalog_path
 from .textfiles import SOURCE_LANGUAGE, ContentError, read_front_matter
@@ -113,7 +114,11 @@ def catalog_findings(catalogs: Path, languages: list[str]) -> list[Finding]:
                 continue
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             label = message.id if isinstance(message.id, str) else message.id[0]
-            if not all(strings):
+            faulty = [text for text in strings if uistrings.fault(label, str(text or ""))]
+            if faulty:
+                problem = f"not shown, it breaks the % parts or adds markup: {faulty[0]!r}"
+                findings.append(Finding(path, message.lineno, problem))
+            elif not all(strings):
                 findings.append(Finding(path, message.lineno, f"not translated: {label!r}"))
             elif message.fuzzy:
                 findings.append(Finding(path, message.lineno, f"marked fuzzy (unsure): {label!r}"))

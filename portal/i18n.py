@@ -13,6 +13,8 @@ from babel.dates import format_date, format_time, get_day_names
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_domain, get_locale
 
+from .uistrings import CheckedCatalogs
+
 LANGUAGE_COOKIE = "lang"
 DIRECTIONS = ("ltr", "rtl")
 SCRIPTS = ("latin", "arabic", "ethiopic")
@@ -214,7 +216,9 @@ def init_app(app: Flask) -> None:
         )
     check_catalogs(app, registry)
     app.extensions["wegwijs_languages"] = registry
-    Babel(app, locale_selector=choose_locale)
+    babel = Babel(app, locale_selector=choose_locale)
+    with app.app_context():
+        babel.domain_instance.cache = CheckedCatalogs()
     watcher = CatalogWatcher(app, app.config["CONTENT_RELOAD_INTERVAL"])
     app.extensions["wegwijs_catalogs"] = watcher
     app.before_request(watcher.check)

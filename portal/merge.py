@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import openpyxl
@@ -20,6 +21,11 @@ from .texts import Field
 
 MAX_ROWS = 1000
 MAX_BYTES = 5 * 1024 * 1024
+# Columns read from a row: a list has about a dozen; the rest of a very wide row is not read.
+MAX_COLUMNS = 200
+# What an XLSX file may unpack to: a list of 1,000 people is a few MB at most; a file that
+# unpacks to more is a zip bomb, not a list.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 CSV_DELIMITERS = ";,\t"
 
 
@@ -56,7 +62,26 @@ def read_csv(data: bytes) -> list[list[str]]:
     text = decode_csv(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return first_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def first_rows(rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """Return the rows of a table as text, up to one row past what a list may have.
+
+    Reading stops there, so a file with a million rows is answered at once (check_list says
+    the list is too long); empty rows are kept, for the row numbers staff see.
+    """
+    table: list[list[str]] = []
+    filled = 0
+    for row in rows:
+        if not row or not any(value not in (None, "") for value in row):
+            table.append([])
+            continue
+        table.append([cell_text(value) for value in row[:MAX_COLUMNS]])
+        filled += 1
+        if filled > MAX_ROWS + 1:  # the header, every person that fits, and one more
+            break
+    return table
 
 
 def cell_text(value: object) -> str:
@@ -77,16 +102,27 @@ def cell_text(value: object) -> str:
 
 
 def read_xlsx(data: bytes) -> list[list[str]]:
-    """Read the first sheet of an XLSX file; formulas give their saved value, never run."""
+    """Read the first sheet of an XLSX file; formulas give their saved value, never run.
+
+    Only the cells the file really has are read: the size a sheet claims (its dimension,
+    which may say A1:XFD1048576) is ignored, so a tiny file cannot make billions of cells.
+    """
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ListError(_l("This is not an Excel file that can be read."))
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ListError(_l("This is not an Excel file that can be read.")) from error
     try:
         if not book.worksheets:
             raise ListError(_l("The file is empty."))
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        return [[cell_text(value) for value in row] for row in rows]
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        return first_rows(sheet.iter_rows(values_only=True))
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
+        raise ListError(_l("This is not an Excel file that can be read.")) from error
     finally:
         book.close()
 
@@ -113,11 +149,9 @@ def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person
     columns = {column_key(name): index for index, name in enumerate(header) if name.strip()}
     data_rows = rows[1:]
     if len(data_rows) > MAX_ROWS:
+        # Reading stopped one person past the limit (first_rows): the count is "more than".
         raise ListError(
-            _l(
-                "The list has %(count)s people. At most 1,000 fit in one print.",
-                count=len(data_rows),
-            )
+            _l("The list has more than 1,000 people. Split it into lists of at most 1,000.")
         )
     problems: list[Problem] = []
     missing = {f.name for f in fields if column_key(f.name) not in columns}

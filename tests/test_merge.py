@@ -28,6 +28,7 @@ from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STAFF_EMAIL
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, normalise, page_count, pages_text
 from tests.prints import KeptPrints
+from tests.sheets import inflated_xlsx, xlsx_bytes
 
 SLUG = "herinnering-afspraak"
 URL = f"/staff/letters/{SLUG}/list"
@@ -65,17 +66,6 @@ def csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
     out = io.StringIO(newline="")
     csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return out.getvalue().encode(encoding)
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def xlsx_with_real_cells(rows: list[list[str]]) -> bytes:
@@ -479,17 +469,37 @@ def test_a_header_without_people_is_refused(staff_app: Flask) -> None:
 # --- Limits and files that are no list ------------------------------------------------------
 
 
-def test_more_than_the_maximum_of_people_is_refused(staff_app: Flask) -> None:
-    rows = [COLUMNS] + [with_values(good_row(n)) for n in range(MAX_ROWS + 1)]
+@pytest.mark.parametrize("people", [MAX_ROWS + 1, 5 * MAX_ROWS])
+def test_more_than_the_maximum_of_people_is_refused(staff_app: Flask, people: int) -> None:
+    rows = [COLUMNS] + [with_values(good_row(n)) for n in range(people)]
     data = csv_bytes(rows, ";", "utf-8")
     assert len(data) < MAX_BYTES
     page = refused(upload(staff_app, "lijst.csv", data))
     assert normalise(page.file_error) == app_message(
-        staff_app,
-        "The list has %(count)s people. At most 1,000 fit in one print.",
-        count=MAX_ROWS + 1,
+        staff_app, "The list has more than 1,000 people. Split it into lists of at most 1,000."
     )
     assert not page.problems
+
+
+def test_a_workbook_that_claims_a_billion_cells_is_read_by_the_cells_it_has(
+    staff_app: Flask,
+) -> None:
+    rows: list[list[object]] = [COLUMNS, with_values(good_row(1), datum="31-04-2026")]
+    data = inflated_xlsx(rows)
+    assert len(data) < 20_000
+    page = refused(upload(staff_app, "lijst.xlsx", data))
+    # The far corner's cell is in a column without a heading, far past the list: not read.
+    assert page.problems == [(2, "datum", app_message(staff_app, "This date does not exist."))]
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_a_list_is_refused(staff_app: Flask) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b" " * (60 * 1024 * 1024))
+    page = refused(upload(staff_app, "lijst.xlsx", out.getvalue()))
+    assert normalise(page.file_error) == app_message(
+        staff_app, "This is not an Excel file that can be read."
+    )
 
 
 def test_the_maximum_of_people_itself_is_checked_row_by_row(staff_app: Flask) -> None:

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from flask import Flask, Request
 from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import accounts, assets, cli, content, editor, http, i18n, printing, public, staff
 from .markup import isolate
@@ -36,6 +37,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.request_class = InMemoryRequest
     app.config.from_mapping(load_config(test_config))
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # The client's address (for login limits) and scheme come from the trusted proxies.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
     # A missing variable in a template is a bug to find in tests, not an empty spot on a page.
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.globals["isolate"] = isolate

@@ -1,15 +1,21 @@
-"""Staff, editor and admin accounts, login, and the audit log.
+"""Staff, editor and admin accounts, login and sessions, and the audit log.
 
 Accounts are made on the command line only (`flask users add`): there is no self-registration.
+A session names its account and the account's session token: logging out, a new password or
+removing the account changes or removes the token, and every copy of that session ends.
 The audit log says who made which document for how many people and when, never for whom.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import secrets
 import sys
+from urllib.parse import urlsplit
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import (
     Blueprint,
     Flask,
@@ -22,8 +28,6 @@ from flask import (
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import (
     LoginManager,
     UserMixin,
@@ -31,29 +35,33 @@ from flask_login import (
     login_user,
     logout_user,
 )
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import FlaskForm
 from sqlalchemy import String, func
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
+from zxcvbn import zxcvbn
 
-from . import content
+from . import content, database, login_limits
+from .database import db
 from .http import no_store
 
 ROLES = ("staff", "editor", "admin")
 MIN_PASSWORD_LENGTH = 12
+# zxcvbn's score from 0 (among the most common passwords) to 4; 3 takes ~10^8 guesses.
+MIN_PASSWORD_SCORE = 3
 
-db = SQLAlchemy()
 login_manager = LoginManager()
-# Login attempts are limited per address; counts live in memory, so per worker process.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 bp.after_request(no_store)  # login pages carry a CSRF token for this visitor
 users_cli = AppGroup("users", help="Manage staff, editor and admin accounts.")
+
+
+def new_session_token() -> str:
+    """Return a fresh token: sessions made with the old one no longer open the account."""
+    return secrets.token_hex(16)
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
@@ -66,6 +74,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     role: Mapped[str] = mapped_column(String(16))
     # Space-separated slugs of the municipalities whose letterhead this account may use.
     municipality_slugs: Mapped[str] = mapped_column(String(1000), default="")
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    def get_id(self) -> str:
+        """Return what a session stores: the account and its current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """End every session of this account, on every device and worker."""
+        self.session_token = new_session_token()
 
     @property
     def municipalities(self) -> list[str]:
@@ -109,9 +126,13 @@ def audit(action: str, document: str, people: int, municipality: str = "") -> No
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the account of a session, if it still exists."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Return the account of a session, if it still exists and the session was not ended."""
+    user_id, _separator, token = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not token or not secrets.compare_digest(token, user.session_token):
+        return None
+    return user
 
 
 class LoginForm(FlaskForm):
@@ -122,41 +143,108 @@ class LoginForm(FlaskForm):
 
 
 def find_user(email: str) -> User | None:
-    """Return the account with this e-mail address (case does not matter)."""
-    return db.session.scalar(db.select(User).where(func.lower(User.email) == email.lower()))
+    """Return the account with this e-mail address (case and spaces around do not matter)."""
+    wanted = email.strip().lower()
+    return db.session.scalar(db.select(User).where(func.lower(User.email) == wanted))
+
+
+@functools.cache
+def unknown_account_hash() -> str:
+    """Return a hash to check a password against when the e-mail address is unknown, so that
+    such a login takes as long as a wrong password and tells nobody which addresses exist."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def password_is_right(user: User | None, password: str) -> bool:
+    """Check a password, taking the same time whether or not the account exists."""
+    if user is None:
+        check_password_hash(unknown_account_hash(), password)
+        return False
+    return check_password_hash(user.password_hash, password)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
-def login() -> Response | str:
+def login() -> Response | str | tuple[str, int]:
     """Log a staff member, editor or admin in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data.strip())
-        if user is not None and check_password_hash(user.password_hash, form.password.data):
+        email, address = form.email.data, request.remote_addr or ""
+        if login_limits.too_many(email, address):
+            return too_many_attempts()
+        user = find_user(email)
+        if password_is_right(user, form.password.data) and user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next"), user))
+        login_limits.note_failure(email, address)
         flash(_("The e-mail address or the password is not right."), "error")
     return render_template("staff/login.html", form=form)
 
 
 def safe_next(target: str | None, user: User) -> str:
-    """Return where to go after login: only a path on this site, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Return where to go after login: only a path on this site, never another site.
+
+    Browsers drop tabs and line breaks from an address and read a backslash as a slash, so
+    `/<tab>/evil.example` would lead away: any such character refuses the target.
+    """
+    if is_local_path(target or ""):
+        return str(target)
     return url_for("staff.home" if user.has_role("staff") else "editor.status")
+
+
+def is_local_path(target: str) -> bool:
+    """Say whether an address is a path on this site and nothing else."""
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    if any(char <= " " or char in "\\\x7f" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Log out and go back to the login page."""
+    """Log out on every device: every copy of this account's session ends."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     return redirect(url_for("accounts.login"))
 
 
-def too_many_attempts(_error: Exception) -> tuple[str, int]:
+def too_many_attempts() -> tuple[str, int]:
     """Say in the reader's language that they must wait before trying again."""
     return render_template("staff/too_many.html"), 429
+
+
+def checked_email(email: str) -> str:
+    """Return an e-mail address in its normal form, or stop the command saying what is wrong."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.UsageError(f"{email.strip()!r} is not an e-mail address: {error}") from None
+
+
+def read_password() -> str:
+    """Read a new password (asked twice on a terminal) and refuse a weak or common one."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password.strip()) < MIN_PASSWORD_LENGTH:
+        raise click.UsageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    verdict = zxcvbn(password[:200])
+    if verdict["score"] < MIN_PASSWORD_SCORE:
+        advice = verdict["feedback"]["warning"] or "it is too easy to guess"
+        raise click.UsageError(f"choose another password: {advice}")
+    return password
+
+
+def existing_account(email: str) -> User:
+    """Return the account with this address, or stop the command."""
+    user = find_user(email)
+    if user is None:
+        raise click.UsageError(f"{email.strip()} has no account")
+    return user
 
 
 @users_cli.command("add")
@@ -167,6 +255,7 @@ def too_many_attempts(_error: Exception) -> tuple[str, int]:
 )
 def add_user(email: str, role: str, municipalities: tuple[str, ...]) -> None:
     """Add an account; the password comes from standard input (asked for on a terminal)."""
+    address = checked_email(email)
     known = content.current().municipalities
     unknown = [slug for slug in municipalities if slug not in known]
     if unknown:
@@ -175,49 +264,53 @@ def add_user(email: str, role: str, municipalities: tuple[str, ...]) -> None:
         )
     if role == "staff" and not municipalities:
         raise click.UsageError("a staff account needs at least one --municipality")
-    if find_user(email) is not None:
-        raise click.UsageError(f"{email} already has an account")
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if find_user(address) is not None:
+        raise click.UsageError(f"{address} already has an account")
+    password = read_password()
     db.session.add(
         User(
-            email=email.strip(),
+            email=address,
             password_hash=generate_password_hash(password),
             role=role,
             municipality_slugs=" ".join(municipalities),
         )
     )
     db.session.commit()
-    click.echo(f"added {email} ({role})")
+    click.echo(f"added {address} ({role})")
 
 
-def database_url(app: Flask) -> str:
-    """Return PORTAL_DATABASE_URL, or SQLite in instance/ by default."""
-    return app.config.get("DATABASE_URL") or f"sqlite:///{app.config['INSTANCE_DIR']}/portal.db"
+@users_cli.command("password")
+@click.argument("email")
+def set_password(email: str) -> None:
+    """Give an account a new password (from standard input); its sessions end."""
+    user = existing_account(email)
+    user.password_hash = generate_password_hash(read_password())
+    user.end_sessions()
+    db.session.commit()
+    click.echo(f"new password for {user.email}; every session of it has ended")
+
+
+@users_cli.command("remove")
+@click.argument("email")
+def remove_user(email: str) -> None:
+    """Remove an account; its sessions end at once (the audit log keeps its entries)."""
+    user = existing_account(email)
+    db.session.delete(user)
+    db.session.commit()
+    click.echo(f"removed {user.email}")
 
 
 def init_app(app: Flask) -> None:
-    """Set up the database, login, rate limits, the login pages and `flask users`."""
-    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(app))
+    """Set up the database, login, the login pages and `flask users`."""
     # Flask's defaults are HttpOnly and no SameSite: a login cookie also needs SameSite.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
-    db.init_app(app)
+    # Served over HTTPS (PORTAL_HTTPS): cookies never travel over plain HTTP.
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("HTTPS"))
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("HTTPS"))
+    database.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in to use this page.")
-    limiter.init_app(app)
     app.register_blueprint(bp)
-    app.register_error_handler(429, too_many_attempts)
     app.cli.add_command(users_cli)
-    with app.app_context():
-        try:
-            db.create_all()
-        except OperationalError:
-            # Two gunicorn workers starting at once: the other one made the tables first.
-            db.session.rollback()
-            db.create_all()

@@ -7,11 +7,9 @@ within seconds (i18n.CatalogWatcher). A new language is a row in languages.yml p
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import yaml
-from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -19,9 +17,15 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from . import content, uistrings
-from .history import commit
-from .i18n import DIRECTIONS, SCRIPTS, catalog_path, languages
-from .textfiles import write_atomically
+from .history import save_files, saving
+from .i18n import (
+    DIRECTIONS,
+    SCRIPTS,
+    catalog_path,
+    language_code_problem,
+    languages,
+    load_languages,
+)
 
 LANGUAGE_FIELDS = ("code", "name", "dutch_name", "native_name", "direction", "script")
 
@@ -41,28 +45,24 @@ def string_problem(msgid: str, text: str) -> str | None:
     return None
 
 
-def save_catalog(catalog: Catalog, path: Path) -> None:
-    """Write a catalog and its compiled form, each in one step."""
+def catalog_files(catalog: Catalog, path: Path) -> dict[Path, bytes]:
+    """Return the files of a catalog to save: the .po, and its compiled .mo beside it."""
     po, mo = io.BytesIO(), io.BytesIO()
     write_po(po, catalog, width=0)
     write_mo(mo, catalog)
-    write_atomically(path, po.getvalue())
-    write_atomically(path.with_suffix(".mo"), mo.getvalue())
+    return {path: po.getvalue(), path.with_suffix(".mo"): mo.getvalue()}
 
 
 def language_problems(values: dict[str, str]) -> list[str]:
     """Check a new language before anything is written."""
     problems = []
     code = values["code"]
-    if not re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?", code):
-        problems.append(_("The code is 2 or 3 lower-case letters, for example fa or prs."))
-    elif code in languages():
+    if code in languages():
         problems.append(_("This language is already there."))
-    else:
-        try:
-            Locale.parse(code.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            problems.append(_("This code is not a language code that dates and numbers know."))
+    elif language_code_problem(code) == "shape":
+        problems.append(_("The code is 2 or 3 lower-case letters, for example fa or prs."))
+    elif language_code_problem(code):
+        problems.append(_("This code is not a language code that dates and numbers know."))
     for name in ("name", "dutch_name", "native_name"):
         if not values[name]:
             problems.append(_("Fill in: %(field)s", field=name))
@@ -73,24 +73,34 @@ def language_problems(values: dict[str, str]) -> list[str]:
     return problems
 
 
-def create_language(values: dict[str, str], author_email: str) -> None:
-    """Add the row to languages.yml and make the language's catalog from the template."""
+def create_language(values: dict[str, str], author_email: str) -> bool:
+    """Add the row to languages.yml and an empty catalog; False when it was already added."""
     path = Path(current_app.config["CONTENT_DIR"]) / "languages.yml"
     row = yaml.safe_dump(
         [{"code": values["code"], **{k: values[k] for k in LANGUAGE_FIELDS[1:]}}],
         allow_unicode=True,
         sort_keys=False,
     )
-    write_atomically(path, path.read_text(encoding="utf-8").rstrip("\n") + "\n" + row)
     catalogs = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
     with (catalogs / "messages.pot").open("rb") as file:
         template = read_po(file)
-    catalog = Catalog(locale=values["code"].replace("-", "_"), project="Wegwijs")
+    catalog = Catalog(locale=values["code"], project="Wegwijs")
     for message in template:
         if message.id:
             catalog.add(message.id, "", auto_comments=message.auto_comments)
     catalog_file = catalog_path(catalogs, values["code"])
-    catalog_file.parent.mkdir(parents=True, exist_ok=True)
-    save_catalog(catalog, catalog_file)
-    commit(path, f"language {values['code']} added", author_email)
+    with saving():
+        if values["code"] in load_languages(path):
+            return False  # another admin added it a moment ago
+        catalog_file.parent.mkdir(parents=True, exist_ok=True)
+        files: dict[Path, str | bytes] = {
+            path: path.read_text(encoding="utf-8").rstrip("\n") + "\n" + row,
+            **catalog_files(catalog, catalog_file),
+        }
+        save_files(
+            files,
+            f"language {values['code']} added",
+            author_email,
+        )
     content.store().reload_now()
+    return True

@@ -31,7 +31,14 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_MAX_AGE": 600,
     # Address the site is reached at; used for links that leave the page (QR codes, prints).
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # Served over HTTPS: cookies get the Secure flag and browsers are told to keep to HTTPS
+    # (Strict-Transport-Security). Set PORTAL_HTTPS=1 behind a proxy that ends TLS.
+    "HTTPS": False,
+    # How many reverse proxies in front of the portal may say who the client is
+    # (X-Forwarded-For, -Proto, -Host). 0: none; every header of that kind is ignored.
+    "TRUSTED_PROXIES": 0,
 }
+TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 def load_config(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -41,7 +48,12 @@ def load_config(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
         value = os.environ.get(f"PORTAL_{key}")
         if value is None:
             continue
-        config[key] = type(default)(value) if isinstance(default, int | float) else value
+        if isinstance(default, bool):
+            config[key] = value.strip().lower() in TRUE_WORDS
+        elif isinstance(default, int | float):
+            config[key] = type(default)(value)
+        else:
+            config[key] = value
     if test_config:
         config.update(test_config)
     if not config["SECRET_KEY"]:

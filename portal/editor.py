@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +35,14 @@ from . import content, xliff
 from .accounts import login_manager
 from .catalogs import (
     LANGUAGE_FIELDS,
+    catalog_files,
     create_language,
     language_problems,
-    save_catalog,
     string_problem,
 )
 from .checks import status_rows
 from .content import split_sections
-from .history import commit, dutch_change
+from .history import SaveError, dutch_change, save_files, saving
 from .http import no_store
 from .i18n import SCRIPTS, app_catalog_path, languages
 from .markup import render_markdown
@@ -53,10 +54,10 @@ from .textfiles import (
     empty_fields,
     file_text,
     read_fields,
-    write_atomically,
 )
 from .texts import PLACEHOLDER, SECTION_COUNT, Content, Form, Letter, Step
 
+log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 bp.after_request(no_store)  # editor pages change with every save
 MAX_XLIFF_BYTES = 5 * 1024 * 1024
@@ -218,21 +219,19 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
         elif action == "preview" and not problems:
             preview = preview_html(item, fields, lang)
         elif action in ("save", "review") and not problems:
-            extra: dict[str, Any] = {"review": "draft"}
-            if action == "review":
-                if item.status(lang) == "outdated" or not path.is_file():
-                    abort(409)
-                extra = {
-                    "review": "reviewed",
-                    "reviewed_by": current_user.email,
-                    "reviewed_at": dt.date.today().isoformat(),
-                }
-            write_atomically(path, translation_text(item, fields, extra))
-            what = "reviewed" if action == "review" else "saved"
-            commit(path, f"{lang}: {item.kind} {item.slug} {what}", current_user.email)
-            reload_content()
-            flash(_("Saved.") if action == "save" else _("Marked as reviewed."), "success")
-            return redirect(url_for(".edit", kind=kind, slug=slug, lang=lang))
+            if action == "review" and (item.status(lang) == "outdated" or not path.is_file()):
+                abort(409)
+            outcome = save_translation(item, lang, fields, action)
+            if outcome == "conflict":
+                conflict = fields_of(item, lang)
+                problems.append(_("Someone else saved this text while you were editing it."))
+            elif outcome == "failed":
+                problems.append(
+                    _("The text could not be saved. Your text is still here: try again later.")
+                )
+            else:
+                flash(SAVE_MESSAGES[outcome](), "success")
+                return redirect(url_for(".edit", kind=kind, slug=slug, lang=lang))
     status = 409 if conflict else 422 if problems else 200
     page = render_template(
         "editor/edit.html",
@@ -250,6 +249,44 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
         broken=file_problem(item, lang),
     )
     return page, status
+
+
+SAVE_MESSAGES = {
+    "saved": lambda: _("Saved."),
+    "reviewed": lambda: _("Marked as reviewed."),
+    "unchanged": lambda: _("Nothing changed: the text was already like this."),
+}
+
+
+def save_translation(item: Step | Letter | Form, lang: str, fields: TextFields, action: str) -> str:
+    """Save a translation, or mark it reviewed; return what happened.
+
+    saved, reviewed or unchanged; conflict when someone else saved it since this editor
+    opened it (checked under the save lock, so two editors never both hear "Saved");
+    failed when it could not be written (nothing is kept, and the editor's text stays).
+    """
+    extra: dict[str, Any] = {"review": "draft"}
+    if action == "review":
+        extra = {
+            "review": "reviewed",
+            "reviewed_by": current_user.email,
+            "reviewed_at": dt.date.today().isoformat(),
+        }
+    path = item.path_for(lang)
+    what = "reviewed" if action == "review" else "saved"
+    message = f"{lang}: {item.kind} {item.slug} {what}"
+    try:
+        with saving():
+            if file_code(path) != request.form.get("base"):
+                return "conflict"
+            text = translation_text(item, fields, extra)
+            if not save_files({path: text}, message, current_user.email):
+                return "unchanged"
+    except SaveError as error:
+        log.error("save of %s failed: %s", path, error)
+        return "failed"
+    reload_content()
+    return what
 
 
 def preview_html(item: Step | Letter | Form, fields: TextFields, lang: str) -> Markup:
@@ -311,10 +348,17 @@ def import_xliff(lang: str, data: bytes) -> tuple[int, list[str]]:
         problems += [f"{item.kind}/{item.slug}: {p}" for p in problems_with(item, fields)]
     if problems:
         return 0, problems
-    for item, fields in changed:
-        path = item.path_for(lang)
-        write_atomically(path, translation_text(item, fields, {"review": "draft"}))
-        commit(path, f"{lang}: {item.kind} {item.slug} imported from XLIFF", current_user.email)
+    files = {
+        item.path_for(lang): translation_text(item, fields, {"review": "draft"})
+        for item, fields in changed
+    }
+    names = ", ".join(f"{item.kind} {item.slug}" for item, _fields in changed)
+    try:
+        with saving():
+            save_files(files, f"{lang}: {names} imported from XLIFF", current_user.email)
+    except SaveError as error:
+        log.error("XLIFF import failed: %s", error)
+        return 0, [_("The texts could not be saved. Nothing was changed: try again later.")]
     reload_content()
     return len(changed), []
 
@@ -340,11 +384,22 @@ def strings(lang: str) -> tuple[str, int] | Response:
             message.string = text
             message.flags.discard("fuzzy")
         if not problems:
-            save_catalog(catalog, path)
-            current_app.extensions["wegwijs_catalogs"].check(force=True)
-            commit(path, f"{lang}: interface strings saved", current_user.email)
-            flash(_("Saved."), "success")
-            return redirect(url_for(".strings", lang=lang))
+            try:
+                with saving():
+                    saved = save_files(
+                        catalog_files(catalog, path),
+                        f"{lang}: interface strings saved",
+                        current_user.email,
+                    )
+            except SaveError as error:
+                log.error("save of %s failed: %s", path, error)
+                problems.append(
+                    _("The text could not be saved. Your text is still here: try again later.")
+                )
+            else:
+                current_app.extensions["wegwijs_catalogs"].check(force=True)
+                flash(SAVE_MESSAGES["saved" if saved else "unchanged"](), "success")
+                return redirect(url_for(".strings", lang=lang))
     missing_first = sorted(range(len(messages)), key=lambda n: bool(messages[n].string))
     page = render_template(
         "editor/strings.html",
@@ -366,8 +421,9 @@ def add_language() -> tuple[str, int] | Response:
     problems: list[str] = []
     if request.method == "POST":
         problems = language_problems(values)
+        if not problems and not create_language(values, current_user.email):
+            problems.append(_("This language is already there."))
         if not problems:
-            create_language(values, current_user.email)
             flash(_("The language was added. Every text is now missing in it."), "success")
             return redirect(url_for(".status", lang=values["code"]))
     page = render_template(

@@ -27,14 +27,18 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
+# Browsers keep to HTTPS for a year once they saw this (only sent when PORTAL_HTTPS is set).
+HSTS = "max-age=31536000; includeSubDomains"
 # Below this size gzip saves too little to be worth the work.
 MIN_COMPRESS_SIZE = 512
 
 
 def add_security_headers(response: Response) -> Response:
-    """Give every response the same strict security headers."""
+    """Give every response the same strict security headers (and HSTS when on HTTPS)."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["HTTPS"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from babel import negotiate_locale
+from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.dates import format_date, format_time, get_day_names
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_domain, get_locale
@@ -48,6 +49,19 @@ class LocaleInfo:
         return f"script-{self.script}"
 
 
+def language_code_problem(code: str) -> str | None:
+    """Say what is wrong with a language code, or None: "shape" (not 2 or 3 lower-case
+    letters; regional variants such as pt-br are not supported) or "unknown" (Babel has no
+    dates and numbers for it)."""
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        return "shape"
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return "unknown"
+    return None
+
+
 def load_languages(path: Path) -> dict[str, LocaleInfo]:
     """Read languages.yml into an ordered mapping of code to LocaleInfo; raise on bad rows."""
     try:
@@ -67,8 +81,11 @@ def load_languages(path: Path) -> dict[str, LocaleInfo]:
         if missing:
             raise LanguageError(f"{where}: missing {', '.join(missing)}")
         code = str(row["code"])
-        if not code.replace("-", "").isalnum() or code != code.lower():
-            raise LanguageError(f"{where}: code {code!r} must be a lower-case language code")
+        if language_code_problem(code):
+            raise LanguageError(
+                f"{where}: code {code!r} must be a language code of 2 or 3 lower-case letters "
+                "that Babel knows (no regional variants such as pt-br)"
+            )
         if row["direction"] not in DIRECTIONS:
             raise LanguageError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
         if row["script"] not in SCRIPTS:

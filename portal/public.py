@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     jsonify,
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
@@ -95,7 +98,12 @@ def choose(lang: str) -> Response:
     require_language(lang)
     response = redirect(url_for(".home", lang=lang))
     response.set_cookie(
-        LANGUAGE_COOKIE, lang, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax", httponly=True
+        LANGUAGE_COOKIE,
+        lang,
+        max_age=LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["HTTPS"],
     )
     return response
 
@@ -231,17 +239,26 @@ def healthz() -> Response:
 
 
 def error_page(error: HTTPException) -> tuple[str, int]:
-    """Show an error as a friendly page in the reader's language, not a stack trace."""
+    """Show an error as a friendly page in the reader's language, with a way back."""
     code = error.code or 500
-    return render_template("public/error.html", code=code), code
+    area = request.path.split("/")[1] if request.path.startswith(("/staff/", "/editor/")) else ""
+    page = render_template("public/error.html", code=code, back=way_back(), area=area)
+    return page, code
+
+
+def way_back() -> str | None:
+    """Return the page the visitor came from on this site, to offer as the way back."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return None
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return back if back != request.full_path.rstrip("?") else None
 
 
 def init_app(app: Flask) -> None:
     """Register the public pages and the friendly error pages."""
     app.url_map.converters["lang"] = LanguageCodeConverter
     app.register_blueprint(bp)
-    app.register_error_handler(403, error_page)
-    app.register_error_handler(404, error_page)
-    app.register_error_handler(413, error_page)
-    app.register_error_handler(405, error_page)
-    app.register_error_handler(500, error_page)
+    # Every error a visitor can meet (a form that timed out: 400, a wrong address: 404, a
+    # file too large: 413, our fault: 500, ...) gets the same friendly page.
+    app.register_error_handler(HTTPException, error_page)

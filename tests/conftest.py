@@ -3,8 +3,10 @@ an app for the staff area; and how a test logs a client in."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,8 +64,10 @@ def ensure_account(
 
 def log_in_as(client: FlaskClient, user_id: int) -> None:
     """Log a client in by the Flask-Login session keys, without the login form."""
+    with client.application.app_context():
+        session_id = db.session.get(User, user_id).get_id()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 
@@ -88,6 +92,20 @@ def content_of(app: Flask) -> Content:
     """Return the content an app serves now, read as the portal reads it: content.current()."""
     with app.app_context():
         return content.current()
+
+
+@pytest.fixture(autouse=True)
+def no_failed_logins_counted() -> None:
+    """Start every test with no failed logins counted: the tests share one database, and
+    the failures of one test (all from 127.0.0.1) must not limit the logins of the next."""
+    database = Path(os.environ["PORTAL_INSTANCE_DIR"]) / "portal.db"
+    if database.is_file():
+        with (
+            contextlib.suppress(sqlite3.OperationalError),  # no table yet: nothing counted
+            contextlib.closing(sqlite3.connect(database)) as connection,
+            connection,
+        ):
+            connection.execute("DELETE FROM failed_logins WHERE 1 = 1")
 
 
 @pytest.fixture

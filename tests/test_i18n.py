@@ -163,16 +163,24 @@ def test_adding_a_language_is_a_row_and_a_catalog(content_copy: Path, tmp_path: 
     ("row", "message"),
     [
         (
-            "- code: xx\n  name: X\n  native_name: X\n  direction: up\n  script: latin\n",
+            "- code: fa\n  name: X\n  native_name: X\n  direction: up\n  script: latin\n",
             "direction",
         ),
-        ("- code: xx\n  name: X\n  native_name: X\n  direction: ltr\n  script: runic\n", "script"),
+        ("- code: fa\n  name: X\n  native_name: X\n  direction: ltr\n  script: runic\n", "script"),
+        (
+            "- code: pt-br\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n",
+            "no regional variants",
+        ),
+        (
+            "- code: qqq\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n",
+            "Babel knows",
+        ),
         (
             "- code: XX\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n",
             "lower-case",
         ),
         ("- code: nl\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n", "twice"),
-        ("- code: xx\n  name: X\n", "missing native_name, direction, script"),
+        ("- code: fa\n  name: X\n", "missing native_name, direction, script"),
     ],
 )
 def test_a_broken_language_row_is_named(content_copy: Path, row: str, message: str) -> None:

@@ -173,6 +173,9 @@ def login() -> Response | str | tuple[str, int]:
             return too_many_attempts()
         user = find_user(email)
         if password_is_right(user, form.password.data) and user is not None:
+            if not user.session_token:  # an account from before sessions had tokens
+                user.end_sessions()
+                db.session.commit()
             login_user(user)
             return redirect(safe_next(request.args.get("next"), user))
         login_limits.note_failure(email, address)

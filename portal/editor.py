@@ -325,7 +325,8 @@ def xliff_import(lang: str) -> tuple[str, int] | Response:
         upload = request.files.get("xliff")
         count, problems = import_xliff(lang, upload.read(MAX_XLIFF_BYTES + 1) if upload else b"")
         if not problems:
-            flash(_("%(count)s texts imported.", count=count), "success")
+            imported = _("%(count)s texts imported.", count=count)
+            flash(imported if count else SAVE_MESSAGES["unchanged"](), "success")
             return redirect(url_for(".xliff_import", lang=lang))
     info = languages()[lang]
     page = render_template("editor/xliff.html", lang=lang, info=info, problems=problems)
@@ -355,12 +356,13 @@ def import_xliff(lang: str, data: bytes) -> tuple[int, list[str]]:
     names = ", ".join(f"{item.kind} {item.slug}" for item, _fields in changed)
     try:
         with saving():
-            save_files(files, f"{lang}: {names} imported from XLIFF", current_user.email)
+            message = f"{lang}: {names} imported from XLIFF"
+            saved = save_files(files, message, current_user.email)
     except SaveError as error:
         log.error("XLIFF import failed: %s", error)
         return 0, [_("The texts could not be saved. Nothing was changed: try again later.")]
     reload_content()
-    return len(changed), []
+    return (len(changed) if saved else 0), []
 
 
 @bp.route("/strings/<lang>", methods=["GET", "POST"])

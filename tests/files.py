@@ -1,8 +1,10 @@
-"""Files that tests change: make a change visible to mtime checks, and see which files changed."""
+"""Files that tests change: make a change visible to mtime checks, see which files changed,
+and keep them in a git repository as the editors' saves do."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -25,3 +27,22 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     """Return the names of the files that differ between two snapshots (added or removed too)."""
     return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def git(folder: Path, *args: str) -> str:
+    """Run git in a folder as a test user; return what it printed (fail on an error)."""
+    result = subprocess.run(
+        ["git", "-C", str(folder), "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+        + list(args),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def make_repository(folder: Path) -> None:
+    """Make a folder a git repository with everything in it committed."""
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "content as bundled")

@@ -223,8 +223,19 @@ def test_users_add_takes_more_than_one_municipality(app: Flask) -> None:
             f"at least {MIN_PASSWORD_LENGTH} characters",
         ),
         (["--role", "baas", "--municipality", "tilburg"], PASSWORD, "baas"),
+        (["--role", "staff", "--municipality", "tilburg"], " " * 12, "at least 12 characters"),
+        (["--role", "staff", "--municipality", "tilburg"], "password1234", "another password"),
+        (["--role", "staff", "--municipality", "tilburg"], "qwertyuiop12", "another password"),
     ],
-    ids=["unknown-municipality", "staff-without-municipality", "short-password", "unknown-role"],
+    ids=[
+        "unknown-municipality",
+        "staff-without-municipality",
+        "short-password",
+        "unknown-role",
+        "only-spaces",
+        "common-password",
+        "keyboard-row",
+    ],
 )
 def test_users_add_refuses_what_cannot_be_right(
     app: Flask, args: list[str], password: str, says: str
@@ -234,6 +245,23 @@ def test_users_add_refuses_what_cannot_be_right(
     assert code != 0
     assert says in output
     assert account(app, email) is None
+
+
+@pytest.mark.parametrize("address", ["not an email", "a.devries@", "@tilburg.nl", "x@y"])
+def test_users_add_refuses_what_is_not_an_email_address(app: Flask, address: str) -> None:
+    code, output = add_user(app, address, "--role", "editor")
+    assert code != 0
+    assert "is not an e-mail address" in output
+    assert account(app, address) is None
+
+
+def test_users_add_refuses_the_same_address_with_spaces_around_it(app: Flask) -> None:
+    email = unique_email("spaties")
+    assert add_user(app, email, "--role", "editor")[0] == 0
+    code, output = add_user(app, f"  {email.upper()}  ", "--role", "editor")
+    assert code != 0
+    assert "already has an account" in output
+    assert "Traceback" not in output
 
 
 def test_users_add_refuses_an_address_that_has_an_account(app: Flask) -> None:
@@ -286,7 +314,19 @@ def test_login_goes_back_to_the_page_asked_for(app: Flask) -> None:
     assert client.get(asked).status_code == 200
 
 
-@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/", "/\\evil"])
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/%09/evil.example",
+        " //evil.example",
+        "/\x7f/evil.example",
+    ],
+)
 def test_login_never_goes_on_to_another_site(app: Flask, elsewhere: str) -> None:
     email = unique_email("omleiding")
     ensure_account(app, email, municipalities=("tilburg",))
@@ -458,6 +498,109 @@ def test_logout_is_post_only_and_ends_the_session(app: Flask) -> None:
     assert client.get("/staff/").status_code == 302
     with client.session_transaction() as session:
         assert "_user_id" not in session
+
+
+def test_a_session_copied_before_logout_does_not_work_afterwards(app: Flask) -> None:
+    email = unique_email("kopie")
+    ensure_account(app, email, municipalities=("tilburg",))
+    client = app.test_client()
+    assert log_in_through_the_form(client, email, PASSWORD).status_code == 302
+    copied = client.get_cookie("session")
+    assert copied is not None
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    thief = app.test_client()
+    thief.set_cookie("session", copied.value)
+    assert thief.get("/staff/").status_code == 302
+
+
+@pytest.mark.parametrize("command", ["password", "remove"])
+def test_a_new_password_or_removing_the_account_ends_its_sessions(app: Flask, command: str) -> None:
+    email = unique_email(command)
+    ensure_account(app, email, municipalities=("tilburg",))
+    client = app.test_client()
+    assert log_in_through_the_form(client, email, PASSWORD).status_code == 302
+    assert client.get("/staff/").status_code == 200
+    new = "een heel ander wachtwoord " + uuid.uuid4().hex[:6]
+    result = app.test_cli_runner().invoke(args=["users", command, email], input=new + "\n")
+    assert result.exit_code == 0, result.output
+    assert client.get("/staff/").status_code == 302
+    if command == "password":
+        assert log_in_through_the_form(app.test_client(), email, new).status_code == 302
+    else:
+        assert account(app, email) is None
+
+
+def test_a_login_with_an_unknown_address_checks_a_password_hash_too(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without it, an unknown address answers many times faster than a wrong password."""
+    from portal import accounts
+
+    checked: list[str] = []
+    real_check = accounts.check_password_hash
+
+    def counting_check(password_hash: str, password: str) -> bool:
+        checked.append(password_hash)
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", counting_check)
+    client = app.test_client()
+    log_in_through_the_form(client, unique_email("onbekend"), PASSWORD)
+    known = unique_email("bekend")
+    ensure_account(app, known, municipalities=("tilburg",))
+    log_in_through_the_form(client, known, "fout wachtwoord")
+    assert len(checked) == 2
+    assert checked[0].split("$")[0] == checked[1].split("$")[0]  # the same method and cost
+
+
+# --- HTTPS and proxies ----------------------------------------------------------------------
+
+
+def test_over_https_cookies_are_secure_and_browsers_keep_to_https() -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "HTTPS": True})
+    client = app.test_client()
+    response = client.get(LOGIN)
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    chosen = client.get("/language/ar")
+    assert "Secure" in chosen.headers["Set-Cookie"]
+
+
+def test_without_https_nothing_claims_it(app: Flask) -> None:
+    response = app.test_client().get(LOGIN)
+    assert "Secure" not in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def failed_logins(app: Flask, email: str, times: int, forwarded_for: str | None) -> int:
+    """Try a wrong password `times` times; return the status of one more try."""
+    client = app.test_client()
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    data = {"email": email, "password": "fout", "csrf_token": csrf_token(client)}
+    for _attempt in range(times):
+        client.post(LOGIN, data=data, headers=headers)
+    return client.post(LOGIN, data=data, headers=headers).status_code
+
+
+def test_the_forwarded_address_counts_only_behind_a_trusted_proxy() -> None:
+    trusting = create_app({"TESTING": True, "SECRET_KEY": "x", "TRUSTED_PROXIES": 1})
+    # Ten failures for ten accounts from one address behind the proxy: that address waits...
+    for number in range(10):
+        failed_logins(trusting, unique_email(f"proxy{number}"), 0, "203.0.113.7")
+    assert failed_logins(trusting, unique_email("proxy-x"), 0, "203.0.113.7") == 429
+    # ...and someone else behind the same proxy does not.
+    assert failed_logins(trusting, unique_email("proxy-y"), 0, "203.0.113.8") == 200
+    # Without trusted proxies the header is ignored: the counts are by the real address.
+    plain = create_app({"TESTING": True, "SECRET_KEY": "x"})
+    assert failed_logins(plain, unique_email("plain"), 0, "203.0.113.9") == 200
+
+
+def test_the_eleventh_failure_for_one_account_waits_from_any_address() -> None:
+    trusting = create_app({"TESTING": True, "SECRET_KEY": "x", "TRUSTED_PROXIES": 1})
+    email = unique_email("verspreid")
+    for number in range(10):
+        failed_logins(trusting, email, 0, f"198.51.100.{number}")
+    assert failed_logins(trusting, email, 0, "198.51.100.99") == 429
 
 
 # --- Session cookie -------------------------------------------------------------------------

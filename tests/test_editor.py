@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -34,7 +35,7 @@ from tests.conftest import (
     ensure_account,
     log_in_as,
 )
-from tests.files import bump_mtime, changed_files, snapshot
+from tests.files import bump_mtime, changed_files, git, make_repository, snapshot
 from tests.html_tools import FormValues, html_tag
 
 EDITOR_EMAIL = "redacteur@wegwijs.example"
@@ -126,31 +127,6 @@ def dutch_code(folder: Path, kind: str) -> str:
 def add_dutch_sentence(path: Path, sentence: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
     bump_mtime(path)
-
-
-def git(folder: Path, *args: str) -> str:
-    result = subprocess.run(
-        [
-            "git",
-            "-C",
-            str(folder),
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.invalid",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
-
-
-def make_repository(folder: Path) -> None:
-    git(folder, "init", "-q")
-    git(folder, "add", "-A")
-    git(folder, "commit", "-q", "-m", "content as bundled")
 
 
 def page_language(page: str) -> str:
@@ -793,3 +769,68 @@ def test_a_bad_language_is_refused_and_nothing_is_written(
     assert 'role="alert"' in response.get_data(as_text=True)
     assert snapshot(tmp_path) == before
     assert list(admin.application.extensions["wegwijs_languages"]) == LANGUAGES
+
+
+# --- Saves that change nothing, saves that fail, codes that do not work ---------------------
+
+
+def test_a_save_without_a_change_says_so_and_commits_nothing(
+    editor: FlaskClient, content_copy: Path
+) -> None:
+    make_repository(content_copy)
+    form = opened(editor, EDIT_AR)
+    fields = {name: form[name] for name in ("title", "summary", "body")}
+    assert save(editor, EDIT_AR, form["base"], **fields).status_code == 302
+    commits = git(content_copy, "rev-list", "--count", "HEAD")
+    form = opened(editor, EDIT_AR)
+    response = save(editor, EDIT_AR, form["base"], **fields)
+    assert response.status_code == 302
+    page = editor.get(EDIT_AR).get_data(as_text=True)
+    assert says(editor.application, page, "Nothing changed: the text was already like this.")
+    assert git(content_copy, "rev-list", "--count", "HEAD") == commits
+
+
+def test_a_save_on_a_full_disk_keeps_the_text_and_leaves_no_half_file(
+    editor: FlaskClient, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(content_copy)
+    form = opened(editor, EDIT_AR)
+
+    def disk_full(_descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    response = save(
+        editor, EDIT_AR, form["base"], title="عنوان لم يُحفظ", summary="ملخص", body=ARABIC_BODY
+    )
+    monkeypatch.undo()
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert says(
+        editor.application,
+        page,
+        "The text could not be saved. Your text is still here: try again later.",
+    )
+    assert "عنوان لم يُحفظ" in page  # what the editor typed is still in the form
+    assert changed_files(before, snapshot(content_copy)) == set()
+
+
+@pytest.mark.parametrize(("code", "problem"), [("pt-br", "2 or 3"), ("qqq", "dates and numbers")])
+def test_a_language_code_that_dates_and_pages_cannot_use_is_refused(
+    admin: FlaskClient, content_copy: Path, code: str, problem: str
+) -> None:
+    before = (content_copy / "languages.yml").read_text(encoding="utf-8")
+    response = admin.post("/editor/languages", data=persian(code=code))
+    assert response.status_code == 422
+    assert problem in response.get_data(as_text=True)
+    assert (content_copy / "languages.yml").read_text(encoding="utf-8") == before
+
+
+def test_a_browser_asking_for_a_regional_variant_gets_a_page(admin: FlaskClient) -> None:
+    assert admin.post("/editor/languages", data=persian(code="pt", native_name="Português"))
+    client = admin.application.test_client()
+    for path in ("/", "/staff/login", "/pt/"):
+        response = client.get(path, headers={"Accept-Language": "pt-BR"})
+        assert response.status_code in (200, 302), path
+    home = client.get("/", headers={"Accept-Language": "pt-BR"})
+    assert home.headers["Location"] == "/pt/"

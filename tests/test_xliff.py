@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 import portal.xliff
 from portal.content import load_content
 from tests.conftest import LANGUAGES, STATIC, ensure_account, log_in_as
-from tests.files import bump_mtime, changed_files, snapshot
+from tests.files import bump_mtime, changed_files, git, make_repository, snapshot
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 Q = f"{{{NS}}}"
@@ -241,6 +241,24 @@ def test_a_translated_file_comes_back_as_current_drafts(
     assert units(export(editor)) == {}
     page = editor.get("/ti/plan/pip/").get_data(as_text=True)
     assert f"<h1>{TIGRINYA['title']}</h1>" in page
+
+
+def test_an_import_is_one_commit_and_an_unchanged_text_in_it_is_no_problem(
+    editor: FlaskClient, needs_work: Path
+) -> None:
+    make_repository(needs_work)
+    data = filled(export(editor))
+    assert upload(editor, data).status_code == 302
+    commits = git(needs_work, "log", "--format=%ae %s").splitlines()
+    assert commits[0].startswith(f"{EDITOR_EMAIL} ti: ")
+    assert git(needs_work, "show", "--name-only", "--format=", "HEAD").split() == sorted(
+        [REMOVED, f"{CHANGED_LETTER}/ti.md"]
+    )
+    # The same file again changes nothing: a normal answer, and no commit.
+    again = upload(editor, data)
+    assert again.status_code == 302, again.get_data(as_text=True)
+    assert git(needs_work, "log", "--format=%ae %s").splitlines() == commits
+    assert git(needs_work, "status", "--porcelain") == ""
 
 
 def unit_removed_placeholder(unit: Element) -> None:

@@ -252,7 +252,9 @@ def way_back() -> str | None:
     if referrer.netloc != request.host or not referrer.path.startswith("/"):
         return None
     back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return back if back != request.full_path.rstrip("?") else None
+    # After a form was sent, its own page is the way back; a page that failed to open is not.
+    same_page = back == request.full_path.rstrip("?")
+    return None if same_page and request.method == "GET" else back
 
 
 def init_app(app: Flask) -> None:

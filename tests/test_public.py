@@ -11,6 +11,7 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 from portal.markup import isolate
+from tests.catalogs import shown_text
 from tests.conftest import (
     LANGUAGES,
     PROJECT_ROOT,
@@ -145,6 +146,32 @@ def test_a_server_error_is_a_friendly_page(app: Flask) -> None:
     assert response.status_code == 500
     assert "Traceback" not in response.get_data(as_text=True)
     assert "RuntimeError" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar", "ti"])
+def test_a_form_sent_without_its_token_is_a_friendly_page_with_a_way_back(
+    app: Flask, lang: str
+) -> None:
+    """A form left open too long (its CSRF token expired) is a visitor's error, not a crash."""
+    app.test_client_class = StaffClient
+    client = app.test_client()
+    letter_page = "/staff/letters/uitnodiging-brede-intake/"
+    response = client.post(
+        letter_page,
+        data={"municipality": "tilburg"},
+        headers={"Accept-Language": lang, "Referer": f"http://localhost{letter_page}"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f'<html lang="{lang}"' in page
+    assert shown_text(lang, "Please try again") in page
+    assert f'href="{letter_page}"' in page  # back to the form
+    assert 'href="/staff/"' in page  # back to the staff area
+
+
+def test_the_way_back_never_leads_to_another_site(client: FlaskClient) -> None:
+    page = client.get("/nl/no-such-page/", headers={"Referer": "https://evil.example/x"})
+    assert "evil.example" not in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

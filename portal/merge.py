@@ -27,6 +27,7 @@ MAX_COLUMNS = 200
 # unpacks to more is a zip bomb, not a list.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 CSV_DELIMITERS = ";,\t"
+NO_CELLS: list[str] = []  # an empty row of a table; never changed
 
 
 class ListError(ValueError):
@@ -75,7 +76,7 @@ def first_rows(rows: Iterable[Sequence[object]]) -> list[list[str]]:
     filled = 0
     for row in rows:
         if not row or not any(value not in (None, "") for value in row):
-            table.append([])
+            table.append(NO_CELLS)  # one shared empty row: a sheet may skip a million rows
             continue
         table.append([cell_text(value) for value in row[:MAX_COLUMNS]])
         filled += 1

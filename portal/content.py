@@ -591,7 +591,7 @@ class ContentStore:
         self,
         content_dir: Path,
         static_dir: Path,
-        languages: Callable[[], list[str]],
+        languages: Callable[[list[str]], list[str]],
         interval: float,
     ):
         self.content_dir = content_dir
@@ -628,11 +628,13 @@ class ContentStore:
             self._content = self._load(self._content)
 
     def _load(self, previous: Content | None) -> Content:
-        problems: list[ContentError] = []
+        language_problems: list[str] = []
         try:
-            self._languages = self.languages()
-        except ValueError as error:  # languages.yml is broken: keep the languages we have
-            problems.append(ContentError(self.content_dir / "languages.yml", str(error)))
+            self._languages = self.languages(language_problems)
+        except ValueError as error:  # languages.yml cannot be read: keep the languages we have
+            language_problems.append(str(error))
+        languages_file = self.content_dir / "languages.yml"
+        problems = [ContentError(languages_file, problem) for problem in language_problems]
         loaded = load_content(
             self.content_dir, self.static_dir, self._languages, problems, previous
         )
@@ -648,7 +650,7 @@ def init_app(app: Flask) -> None:
     app.extensions["wegwijs_content"] = ContentStore(
         Path(app.config["CONTENT_DIR"]),
         Path(app.config["STATIC_DIR"]),
-        lambda: list(i18n.reload_languages(app)),
+        lambda problems: i18n.reload_languages(app, problems),
         app.config["CONTENT_RELOAD_INTERVAL"],
     )
 

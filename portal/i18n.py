@@ -62,53 +62,74 @@ def language_code_problem(code: str) -> str | None:
     return None
 
 
-def load_languages(path: Path) -> dict[str, LocaleInfo]:
-    """Read languages.yml into an ordered mapping of code to LocaleInfo; raise on bad rows."""
+def load_languages(path: Path, problems: list[str] | None = None) -> dict[str, LocaleInfo]:
+    """Read languages.yml into an ordered mapping of code to LocaleInfo.
+
+    A bad row raises LanguageError; with a `problems` list it is noted there and left out
+    instead, so that one bad row never takes the other languages down. A file that cannot
+    be read at all always raises.
+    """
     try:
         rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise LanguageError(f"{path}: cannot read the language list: {error}") from error
     if not isinstance(rows, list) or not rows:
         raise LanguageError(f"{path}: expected a list of languages")
     languages: dict[str, LocaleInfo] = {}
     for number, row in enumerate(rows, start=1):
-        where = f"{path}: language {number}"
-        if not isinstance(row, dict):
-            raise LanguageError(f"{where}: expected code, name, native_name, direction, script")
-        missing = [
-            k for k in ("code", "name", "native_name", "direction", "script") if not row.get(k)
-        ]
-        if missing:
-            raise LanguageError(f"{where}: missing {', '.join(missing)}")
-        code = str(row["code"])
-        if language_code_problem(code):
-            raise LanguageError(
-                f"{where}: code {code!r} must be a language code of 2 or 3 lower-case letters "
-                "that Babel knows (no regional variants such as pt-br)"
-            )
-        if row["direction"] not in DIRECTIONS:
-            raise LanguageError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
-        if row["script"] not in SCRIPTS:
-            raise LanguageError(f"{where}: script must be one of {', '.join(SCRIPTS)}")
-        if code in languages:
-            raise LanguageError(f"{where}: code {code!r} appears twice")
-        languages[code] = LocaleInfo(
-            tag=code,
-            name=str(row["name"]),
-            dutch_name=str(row.get("dutch_name") or row["name"]),
-            native_name=str(row["native_name"]),
-            dir=str(row["direction"]),
-            script=str(row["script"]),
-            aliases=tuple(str(alias) for alias in row.get("aliases") or ()),
-        )
+        try:
+            info = language_row(row, languages)
+        except LanguageError as error:
+            if problems is None:
+                raise LanguageError(f"{path}: language {number}: {error}") from None
+            problems.append(f"language {number}: {error}")
+        else:
+            languages[info.tag] = info
     return languages
 
 
-def reload_languages(app: Flask) -> dict[str, LocaleInfo]:
-    """Read languages.yml again and make it the app's registry; raise LanguageError if broken."""
-    registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml")
-    app.extensions["wegwijs_languages"] = registry
-    return registry
+def language_row(row: object, before: dict[str, LocaleInfo]) -> LocaleInfo:
+    """Read one row of languages.yml; `before` are the languages of the rows above it."""
+    if not isinstance(row, dict):
+        raise LanguageError("expected code, name, native_name, direction, script")
+    missing = [k for k in ("code", "name", "native_name", "direction", "script") if not row.get(k)]
+    if missing:
+        raise LanguageError(f"missing {', '.join(missing)}")
+    code = str(row["code"])
+    if language_code_problem(code):
+        raise LanguageError(
+            f"code {code!r} must be a language code of 2 or 3 lower-case letters "
+            "that Babel knows (no regional variants such as pt-br)"
+        )
+    if row["direction"] not in DIRECTIONS:
+        raise LanguageError(f"direction must be one of {', '.join(DIRECTIONS)}")
+    if row["script"] not in SCRIPTS:
+        raise LanguageError(f"script must be one of {', '.join(SCRIPTS)}")
+    if code in before:
+        raise LanguageError(f"code {code!r} appears twice")
+    return LocaleInfo(
+        tag=code,
+        name=str(row["name"]),
+        dutch_name=str(row.get("dutch_name") or row["name"]),
+        native_name=str(row["native_name"]),
+        dir=str(row["direction"]),
+        script=str(row["script"]),
+        aliases=tuple(str(alias) for alias in row.get("aliases") or ()),
+    )
+
+
+def reload_languages(app: Flask, problems: list[str]) -> list[str]:
+    """Read languages.yml again and make its good rows the app's registry; return the codes.
+
+    Bad rows are noted in `problems`; a file that cannot be read raises LanguageError and
+    the registry stays as it was.
+    """
+    registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml", problems)
+    if app.config["DEFAULT_LANGUAGE"] in registry:
+        app.extensions["wegwijs_languages"] = registry
+    else:
+        problems.append(f"the default language {app.config['DEFAULT_LANGUAGE']!r} is not listed")
+    return list(app.extensions["wegwijs_languages"])
 
 
 def languages() -> dict[str, LocaleInfo]:
@@ -225,8 +246,12 @@ class CatalogWatcher:
 
 
 def init_app(app: Flask) -> None:
-    """Load the language registry, check the catalogs and set up Flask-Babel."""
-    registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml")
+    """Load the language registry, check the catalogs and set up Flask-Babel.
+
+    Bad rows of languages.yml are left out (the content store names them); the default
+    language must be there, or the portal cannot start.
+    """
+    registry = load_languages(Path(app.config["CONTENT_DIR"]) / "languages.yml", [])
     if app.config["DEFAULT_LANGUAGE"] not in registry:
         raise LanguageError(
             f"the default language {app.config['DEFAULT_LANGUAGE']!r} is not listed"

@@ -222,7 +222,7 @@ def test_a_broken_translation_at_start_shows_the_dutch_text_in_its_place(
 
 
 def test_a_running_portal_shows_changed_content_without_a_restart(content_copy: Path) -> None:
-    store = ContentStore(content_copy, STATIC, lambda: LANGUAGES, interval=0)
+    store = ContentStore(content_copy, STATIC, lambda _problems: LANGUAGES, interval=0)
     path = content_copy / "plan" / "04-brede-intake" / "en.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Broad intake", "Big talk"), "utf-8")
     bump_mtime(path)
@@ -232,7 +232,7 @@ def test_a_running_portal_shows_changed_content_without_a_restart(content_copy: 
 
 
 def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None:
-    store = ContentStore(content_copy, STATIC, lambda: LANGUAGES, interval=0)
+    store = ContentStore(content_copy, STATIC, lambda _problems: LANGUAGES, interval=0)
     path = content_copy / "plan" / "04-brede-intake" / "en.md"
     path.write_text("broken", encoding="utf-8")
     bump_mtime(path)
@@ -243,7 +243,7 @@ def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None
 
 
 def test_a_change_is_served_while_another_file_is_broken(content_copy: Path) -> None:
-    store = ContentStore(content_copy, STATIC, lambda: LANGUAGES, interval=0)
+    store = ContentStore(content_copy, STATIC, lambda _problems: LANGUAGES, interval=0)
     broken = content_copy / "plan" / "04-brede-intake" / "nl.md"
     broken.write_text("broken", encoding="utf-8")
     changed = content_copy / "plan" / "05-pip" / "en.md"
@@ -262,3 +262,18 @@ def test_a_change_is_served_while_another_file_is_broken(content_copy: Path) -> 
     )
     bump_mtime(broken)
     assert store.get().problems == ()
+
+
+def test_a_bad_row_of_the_language_list_leaves_out_only_that_language(
+    content_copy: Path, app_on: Callable[..., Flask]
+) -> None:
+    languages_file = content_copy / "languages.yml"
+    text = languages_file.read_text(encoding="utf-8").replace("code: ti", "code: ti-er")
+    languages_file.write_text(text, encoding="utf-8")
+    app = app_on()
+    client = app.test_client()
+    assert client.get("/ar/plan/").status_code == 200
+    assert client.get("/ti/plan/").status_code == 404
+    problems = [str(p) for p in content_of(app).problems]
+    assert [p for p in problems if "languages.yml" in p and "ti-er" in p], problems
+    assert client.get("/healthz").get_json()["status"] == "stale-content"

@@ -653,6 +653,14 @@ def init_app(app: Flask) -> None:
         lambda problems: i18n.reload_languages(app, problems),
         app.config["CONTENT_RELOAD_INTERVAL"],
     )
+    # Look for changed files before every request, not only when a view reads the content:
+    # a language added in another worker must be known before its URL is checked.
+    app.before_request(refresh)
+
+
+def refresh() -> None:
+    """Reload the content (and the language list) if a file changed since the last look."""
+    store().get()
 
 
 def store() -> ContentStore:

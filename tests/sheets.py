@@ -33,7 +33,10 @@ def inflated_xlsx(rows: list[list[object]]) -> bytes:
             data = source.read(entry.filename)
             if entry.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode("utf-8")
-                text = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', text)
+                text, claims = re.subn(
+                    r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', text
+                )
+                assert claims == 1, "the sheet has no dimension to inflate"
                 corner = (
                     '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
                 )

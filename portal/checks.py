@@ -12,8 +12,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
 from . import uistrings
-from .content import load_content
 from .i18n import catalog_path
+from .loading import load_content
 from .textfiles import SOURCE_LANGUAGE, ContentError, read_front_matter
 from .texts import Content, Form, Letter, Step
 

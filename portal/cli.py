@@ -13,8 +13,8 @@ from flask.cli import AppGroup
 
 from . import content
 from .checks import check_all, status_rows
-from .content import load_content
 from .i18n import languages
+from .loading import load_content
 from .textfiles import SOURCE_LANGUAGE, read_text, with_setting, write_atomically
 
 STATES = ("missing", "outdated", "draft", "reviewed")

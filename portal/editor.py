@@ -41,10 +41,10 @@ from .catalogs import (
     string_problem,
 )
 from .checks import status_rows
-from .content import split_sections
 from .history import SaveError, dutch_change, save_files, saving
 from .http import no_store
 from .i18n import SCRIPTS, app_catalog_path, languages
+from .loading import split_sections
 from .markup import render_markdown
 from .textfiles import (
     KINDS,

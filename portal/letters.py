@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .addresses import online_url
-from .content import PERSON_FIELDS
 from .i18n import languages, local_date, local_time
+from .loading import PERSON_FIELDS
 from .markup import fill_placeholders
 from .printing import print_in_parallel, render_in, render_print_template
 from .textfiles import SOURCE_LANGUAGE

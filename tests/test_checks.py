@@ -24,7 +24,7 @@ from portal.checks import (
     readability,
     source_body,
 )
-from portal.content import load_content
+from portal.loading import load_content
 from portal.textfiles import KINDS, source_hash_of
 from tests.conftest import CONTENT, LANGUAGES, PROJECT_ROOT, STATIC
 from tests.files import bump_mtime

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from portal.content import load_content
+from portal.loading import load_content
 from tests.conftest import LANGUAGES, STATIC
 
 

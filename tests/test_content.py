@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from portal.content import ContentStore, load_content
+from portal.content import ContentStore
+from portal.loading import load_content
 from portal.textfiles import KINDS, ContentError, TextFields, empty_fields, source_hash
 from tests.conftest import CONTENT, LANGUAGES, STATIC, content_of
 from tests.files import bump_mtime

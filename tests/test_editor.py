@@ -21,8 +21,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from portal.content import load_content
 from portal.i18n import load_languages
+from portal.loading import load_content
 from portal.textfiles import KINDS, source_hash_of
 from tests.catalogs import app_message
 from tests.conftest import (

@@ -21,8 +21,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
 from portal.accounts import AuditEntry, db
-from portal.content import PERSON_FIELDS
 from portal.letters import PEOPLE_PER_DOCUMENT
+from portal.loading import PERSON_FIELDS
 from portal.merge import MAX_BYTES, MAX_ROWS
 from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STAFF_EMAIL

@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from portal.content import PERSON_FIELDS
 from portal.letters import PEOPLE_PER_DOCUMENT
+from portal.loading import PERSON_FIELDS
 
 SLUG = "herinnering-afspraak"
 FIRST_NAME = "Zyxwaldo"

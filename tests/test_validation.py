@@ -68,6 +68,6 @@ def test_an_unknown_language_is_refused(app: Flask) -> None:
 
 
 def test_every_field_type_that_content_may_declare_is_in_the_registry() -> None:
-    from portal.content import FORM_FIELD_TYPES, PLACEHOLDER_TYPES
+    from portal.loading import FORM_FIELD_TYPES, PLACEHOLDER_TYPES
 
     assert set(PLACEHOLDER_TYPES) | set(FORM_FIELD_TYPES) <= set(FIELD_TYPES)

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 import portal.xliff
-from portal.content import load_content
+from portal.loading import load_content
 from tests.conftest import LANGUAGES, STATIC, ensure_account, log_in_as
 from tests.files import bump_mtime, changed_files, git, make_repository, snapshot
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.content import PERSON_FIELDS
+from portal.loading import PERSON_FIELDS
 from tests.server.harness import (
     MUNICIPALITY,
     PROJECT,

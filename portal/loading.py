@@ -1,0 +1,575 @@
+"""Read content/ into typed objects (texts.py), naming every broken file.
+
+`load_content` reads everything. With a list for the problems, a broken file is noted and the
+rest is still read: what it holds keeps the version being served, or is left out. content.py
+keeps the result current for the running app.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from .markup import render_markdown
+from .textfiles import (
+    KINDS,
+    SOURCE_LANGUAGE,
+    ContentError,
+    fields_from_text,
+    read_front_matter,
+    read_text,
+    source_hash,
+)
+from .texts import (
+    PLACEHOLDER,
+    SECTION_COUNT,
+    Content,
+    Field,
+    Form,
+    FormText,
+    Letter,
+    LetterText,
+    Municipality,
+    OpeningHours,
+    Partner,
+    Section,
+    Step,
+    StepText,
+)
+
+log = logging.getLogger(__name__)
+
+STEP_FOLDER = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+POSTCODE = re.compile(r"^[1-9]\d{3} [A-Z]{2}$")
+JOINS = ("and", "or")
+REVIEW_STATES = ("draft", "reviewed")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Every letter knows the person it is for; these need no declaration in meta.yml.
+PERSON_FIELDS = (
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "plaats",
+    "taal",
+)
+PLACEHOLDER_TYPES = ("text", "date", "time", "phone")
+FORM_FIELD_TYPES = ("text", "date", "textarea", "checkbox", "signature")
+
+
+def split_sections(path: Path, body: str, first_line: int) -> tuple[Section, ...]:
+    """Split a step's Markdown into its '## ' parts and render each one."""
+    sections: list[tuple[str, list[str]]] = []
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif sections:
+            sections[-1][1].append(line)
+        elif line.strip():
+            raise ContentError(path, "text before the first '## ' heading", number)
+    return tuple(Section(heading, render_markdown("\n".join(lines))) for heading, lines in sections)
+
+
+def dutch_hash(kind: str, path: Path) -> str:
+    """Return the code of a Dutch text file that its translations record."""
+    return source_hash(KINDS[kind], fields_from_text(path, read_text(path)))
+
+
+def required_text(path: Path, meta: dict[str, Any], key: str) -> str:
+    """Return a non-empty text setting, or raise naming the file and the setting."""
+    value = meta.get(key)
+    if not isinstance(value, str | int) or not str(value).strip():
+        raise ContentError(path, f"the setting '{key}' is missing or empty")
+    return str(value).strip()
+
+
+def translation_state(path: Path, meta: dict[str, Any], lang: str) -> tuple[str | None, str | None]:
+    """Return a translation's review state and the code of the Dutch text it was made from."""
+    if lang == SOURCE_LANGUAGE:
+        return None, None
+    review = str(meta.get("review", "draft"))
+    if review not in REVIEW_STATES:
+        raise ContentError(path, f"review must be {' or '.join(REVIEW_STATES)}, not {review!r}")
+    translated_from = str(meta["translated_from"]) if meta.get("translated_from") else None
+    return review, translated_from
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a settings file (meta.yml, a municipality) that must hold 'name: value' lines."""
+    try:
+        data = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ContentError(path, "is not valid YAML", mark.line + 1 if mark else None) from error
+    if not isinstance(data, dict):
+        raise ContentError(path, "must be 'name: value' lines")
+    return data
+
+
+def language_files(folder: Path, languages: list[str]) -> dict[str, Path]:
+    """Return the Dutch file of a folder and each translation that exists, by language."""
+    source = folder / f"{SOURCE_LANGUAGE}.md"
+    if not source.is_file():
+        raise ContentError(source, "the Dutch text is missing")
+    found = {SOURCE_LANGUAGE: source}
+    for lang in languages:
+        if (folder / f"{lang}.md").is_file():
+            found[lang] = folder / f"{lang}.md"
+    return found
+
+
+def declared_fields(meta_path: Path, rows: Any, types: tuple[str, ...]) -> list[Field]:
+    """Read the fields a meta.yml declares: a letter's placeholders or a form's fields."""
+    fields = []
+    for row in rows or []:
+        name = required_text(meta_path, row, "name")
+        kind = str(row.get("type", "text"))
+        if kind not in types:
+            raise ContentError(meta_path, f"field {name!r}: type must be one of {', '.join(types)}")
+        fields.append(Field(name, kind, str(row.get("label") or name)))
+    return fields
+
+
+def load_letter(
+    folder: Path,
+    languages: list[str],
+    steps: set[str],
+    pictograms: set[str],
+    problems: list[ContentError] | None = None,
+    previous: Letter | None = None,
+) -> Letter:
+    """Read one letter template and check that every language uses the same placeholders."""
+    meta_path = folder / "meta.yml"
+    meta = read_yaml(meta_path)
+    placeholders = declared_fields(meta_path, meta.get("placeholders"), PLACEHOLDER_TYPES)
+    known = set(PERSON_FIELDS) | {p.name for p in placeholders}
+    step = required_text(meta_path, meta, "step")
+    if step not in steps:
+        raise ContentError(meta_path, f"step {step!r} is not a step of the plan")
+    bring = tuple(str(name) for name in meta.get("bring") or ())
+    for name in bring:
+        if name not in pictograms:
+            raise ContentError(meta_path, f"bring: pictogram {name!r} is not in static/pictograms/")
+    files = language_files(folder, languages)
+    source = load_letter_text(files[SOURCE_LANGUAGE], SOURCE_LANGUAGE, known, None)
+
+    def load_one(path: Path, lang: str) -> LetterText:
+        return load_letter_text(path, lang, known, source.placeholders)
+
+    texts = load_translations(files, load_one, problems, previous)
+    return Letter(
+        slug=folder.name,
+        title=required_text(meta_path, meta, "title"),
+        step=step,
+        bring=bring,
+        placeholders=tuple(placeholders),
+        source_hash=dutch_hash("letter", files[SOURCE_LANGUAGE]),
+        texts={SOURCE_LANGUAGE: source, **texts},
+    )
+
+
+def load_letter_text(
+    path: Path, lang: str, known: set[str], dutch_placeholders: frozenset[str] | None
+) -> LetterText:
+    """Read one language of a letter; a translation must use the Dutch letter's placeholders."""
+    text_meta, body, _line = read_front_matter(path)
+    used = frozenset(PLACEHOLDER.findall(body))
+    unknown = sorted(used - known)
+    if unknown:
+        raise ContentError(
+            path, "unknown placeholder ((" + unknown[0] + ")): declare it in meta.yml"
+        )
+    if dutch_placeholders is not None and used != dutch_placeholders:
+        difference = sorted(used ^ dutch_placeholders)
+        raise ContentError(
+            path,
+            f"uses other placeholders than the Dutch letter: (({')), (('.join(difference)}))",
+        )
+    subject = required_text(path, text_meta, "subject")
+    review, translated_from = translation_state(path, text_meta, lang)
+    return LetterText(lang, subject, render_markdown(body), used, path, review, translated_from)
+
+
+TextT = TypeVar("TextT", StepText, LetterText, FormText)
+
+
+def load_translations(
+    files: dict[str, Path],
+    load_one: Callable[[Path, str], TextT],
+    problems: list[ContentError] | None,
+    previous: Step | Letter | Form | None,
+) -> dict[str, TextT]:
+    """Read every translation of a text with `load_one(path, lang)`.
+
+    A broken translation is noted in `problems`; the version being served (from `previous`)
+    stays, or, when there is none, readers see the Dutch text as for a missing translation.
+    """
+    texts: dict[str, TextT] = {}
+    for lang, path in files.items():
+        if lang == SOURCE_LANGUAGE:
+            continue
+        text = attempt(problems, load_one, path, lang)
+        if text is None and previous is not None:
+            text = previous.texts.get(lang)  # type: ignore[assignment]
+        if text is not None:
+            texts[lang] = text
+    return texts
+
+
+def load_form(
+    folder: Path,
+    languages: list[str],
+    steps: set[str],
+    problems: list[ContentError] | None = None,
+    previous: Form | None = None,
+) -> Form:
+    """Read one form and check that every language labels every field."""
+    meta_path = folder / "meta.yml"
+    meta = read_yaml(meta_path)
+    fields = declared_fields(meta_path, meta.get("fields"), FORM_FIELD_TYPES)
+    if not fields:
+        raise ContentError(meta_path, "a form needs fields")
+    step = required_text(meta_path, meta, "step")
+    if step not in steps:
+        raise ContentError(meta_path, f"step {step!r} is not a step of the plan")
+    files = language_files(folder, languages)
+
+    def load_one(path: Path, lang: str) -> FormText:
+        return load_form_text(path, lang, fields)
+
+    return Form(
+        slug=folder.name,
+        title=required_text(meta_path, meta, "title"),
+        step=step,
+        fields=tuple(fields),
+        source_hash=dutch_hash("form", files[SOURCE_LANGUAGE]),
+        texts={
+            SOURCE_LANGUAGE: load_one(files[SOURCE_LANGUAGE], SOURCE_LANGUAGE),
+            **load_translations(files, load_one, problems, previous),
+        },
+    )
+
+
+def load_form_text(path: Path, lang: str, fields: list[Field]) -> FormText:
+    """Read one language of a form: its title, a label for every field, the explanation."""
+    text_meta, body, _line = read_front_matter(path)
+    labels = text_meta.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise ContentError(path, "labels must be 'field: label' lines")
+    missing = [f.name for f in fields if not str(labels.get(f.name) or "").strip()]
+    if missing:
+        raise ContentError(path, f"labels: no label for {', '.join(missing)}")
+    title = required_text(path, text_meta, "title")
+    review, translated_from = translation_state(path, text_meta, lang)
+    clean_labels = {f.name: str(labels[f.name]).strip() for f in fields}
+    return FormText(lang, title, clean_labels, render_markdown(body), path, review, translated_from)
+
+
+def load_step_text(path: Path, lang: str) -> tuple[StepText, dict[str, Any], str]:
+    """Read one language file of a step; return the text, its settings and raw body."""
+    meta, body, body_line = read_front_matter(path)
+    sections = split_sections(path, body, body_line)
+    review, translated_from = translation_state(path, meta, lang)
+    text = StepText(
+        lang=lang,
+        title=required_text(path, meta, "title"),
+        summary=required_text(path, meta, "summary"),
+        sections=sections,
+        path=path,
+        review=review,
+        translated_from=translated_from,
+    )
+    return text, meta, body
+
+
+def load_step(
+    folder: Path,
+    languages: list[str],
+    pictograms: dict[str, Any],
+    before: list[Step],
+    problems: list[ContentError] | None = None,
+    previous: Step | None = None,
+) -> Step:
+    """Read one step folder; `before` are the steps already read, for numbering."""
+    match = STEP_FOLDER.match(folder.name)
+    if not match:
+        raise ContentError(folder, "a step folder is named NN-slug, e.g. 04-brede-intake")
+    source_path = folder / f"{SOURCE_LANGUAGE}.md"
+    if not source_path.is_file():
+        raise ContentError(source_path, "the Dutch text of this step is missing")
+    source, meta, body = load_step_text(source_path, SOURCE_LANGUAGE)
+    if len(source.sections) != SECTION_COUNT:
+        raise ContentError(
+            source_path,
+            f"a step has {SECTION_COUNT} parts with a '## ' heading each "
+            "(what happens, what you do, who helps, how long); "
+            f"this file has {len(source.sections)}",
+        )
+    joins = meta.get("joins")
+    if joins is not None and joins not in JOINS:
+        raise ContentError(source_path, f"joins must be 'and' or 'or', not {joins!r}")
+    if joins and not before:
+        raise ContentError(source_path, "the first step cannot join a step before it")
+    pictogram = required_text(source_path, meta, "pictogram")
+    if pictogram not in pictograms:
+        raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
+    verify = meta.get("verify") or []
+    if not isinstance(verify, list):
+        raise ContentError(source_path, "verify must be a list of facts to check")
+
+    def load_one(path: Path, lang: str) -> StepText:
+        text, _meta, _body = load_step_text(path, lang)
+        if len(text.sections) != len(source.sections):
+            raise ContentError(
+                path,
+                f"has {len(text.sections)} parts with a '## ' heading; "
+                f"the Dutch text has {len(source.sections)}",
+            )
+        return text
+
+    files = language_files(folder, languages)
+    texts = load_translations(files, load_one, problems, previous)
+    return Step(
+        slug=match["slug"],
+        order=len(before) + 1,
+        number=step_number(before, joins),
+        joins=joins,
+        pictogram=pictogram,
+        verify=tuple(str(v) for v in verify),
+        source_hash=dutch_hash("step", source_path),
+        texts={SOURCE_LANGUAGE: source, **texts},
+    )
+
+
+def step_number(before: list[Step], joins: str | None) -> int:
+    """Return the number shown for a step: steps joined by "and"/"or" share one."""
+    return (before[-1].number if before else 0) + (0 if joins else 1)
+
+
+def load_steps(
+    plan_dir: Path,
+    languages: list[str],
+    pictograms: dict[str, Any],
+    problems: list[ContentError] | None = None,
+    previous: Content | None = None,
+) -> list[Step]:
+    """Read every step folder of the plan, in the order of their numbers.
+
+    A step whose Dutch text is broken keeps the version being served (`previous`), if any.
+    """
+    steps: list[Step] = []
+    folders = sorted(p for p in plan_dir.iterdir() if p.is_dir()) if plan_dir.is_dir() else []
+    if not folders:
+        attempt(problems, fail, ContentError(plan_dir, "has no step folders"))
+    for folder in folders:
+        match = STEP_FOLDER.match(folder.name)
+        served = previous.step(match["slug"]) if previous and match else None
+        step = attempt(problems, load_step, folder, languages, pictograms, steps, problems, served)
+        if step is None and served is not None:
+            step = dataclasses.replace(
+                served, order=len(steps) + 1, number=step_number(steps, served.joins)
+            )
+        if step is not None:
+            steps.append(step)
+    slugs = [s.slug for s in steps]
+    for slug in sorted(set(slugs)):
+        if slugs.count(slug) > 1:
+            attempt(
+                problems, fail, ContentError(plan_dir, f"two steps have the web address {slug!r}")
+            )
+    return steps
+
+
+def fail(error: ContentError) -> None:
+    """Raise an error found outside a loader, so `attempt` can collect it."""
+    raise error
+
+
+ResultT = TypeVar("ResultT")
+
+
+def attempt(
+    problems: list[ContentError] | None, load: Callable[..., ResultT], *args: Any
+) -> ResultT | None:
+    """Run one loader on a file or folder (its first argument).
+
+    Collecting (a list given): note its error and go on. Else: raise it. Any failure of a
+    loader becomes a ContentError naming the file: a file can be broken in more ways than
+    the loaders foresee, and one broken file must never stop the rest from loading.
+    """
+    try:
+        return load(*args)
+    except ContentError as error:
+        found = error
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        found = ContentError(Path(str(args[0])), f"cannot be read: {type(error).__name__}: {error}")
+    if problems is None:
+        raise found
+    problems.append(found)
+    return None
+
+
+def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
+    """Read one municipality profile."""
+    data = read_yaml(path)
+    address = data.get("address")
+    if not isinstance(address, dict):
+        raise ContentError(path, "address (street, postcode, city) is missing")
+    postcode = required_text(path, address, "postcode")
+    if not POSTCODE.match(postcode):
+        raise ContentError(path, f"postcode {postcode!r} is not a Dutch postcode like '5038 TC'")
+    hours = []
+    for row in data.get("hours") or []:
+        days = tuple(row.get("days") or ())
+        if not days or any(day not in WEEKDAYS for day in days):
+            raise ContentError(path, f"hours: days must be among {', '.join(WEEKDAYS)}")
+        hours.append(OpeningHours(days, str(row["open"]), str(row["close"])))
+    partners = []
+    for row in data.get("partners") or []:
+        if row.get("step") not in step_slugs:
+            raise ContentError(
+                path, f"partner {row.get('name')!r}: unknown step {row.get('step')!r}"
+            )
+        partners.append(
+            Partner(
+                name=required_text(path, row, "name"),
+                step=row["step"],
+                phone=row.get("phone"),
+                email=row.get("email"),
+                website=row.get("website"),
+            )
+        )
+    if "example" not in data:
+        raise ContentError(path, "say 'example: true' (invented contact data) or 'example: false'")
+    signatory = data.get("signatory")
+    if not isinstance(signatory, dict):
+        raise ContentError(path, "signatory (name and role of who signs the letters) is missing")
+    return Municipality(
+        slug=path.stem,
+        name=required_text(path, data, "name"),
+        example=bool(data["example"]),
+        street=required_text(path, address, "street"),
+        postcode=postcode,
+        city=required_text(path, address, "city"),
+        phone=required_text(path, data, "phone"),
+        email=required_text(path, data, "email"),
+        website=required_text(path, data, "website"),
+        hours=tuple(hours),
+        partners=tuple(partners),
+        signatory_name=required_text(path, signatory, "name"),
+        signatory_role=required_text(path, signatory, "role"),
+        path=path,
+    )
+
+
+def load_pictograms(path: Path) -> dict[str, dict[str, str]]:
+    """Read the pictogram register: each drawing's text alternative per language."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(path, f"cannot read the pictogram list: {error}") from error
+    pictograms = {}
+    for name, entry in data.items():
+        if not (path.parent / f"{name}.svg").is_file():
+            raise ContentError(path, f"pictogram {name!r} has no file {name}.svg")
+        alts = (entry or {}).get("alt") or {}
+        if SOURCE_LANGUAGE not in alts:
+            raise ContentError(path, f"pictogram {name!r} has no Dutch text alternative")
+        pictograms[str(name)] = {str(k): str(v) for k, v in alts.items()}
+    return pictograms
+
+
+def watched_files(content_dir: Path, static_dir: Path) -> dict[Path, float]:
+    """Return every file the content is made of, with its modification time."""
+    paths = [*content_dir.rglob("*.md"), *content_dir.rglob("*.yml")]
+    paths.append(static_dir / "pictograms" / "pictograms.yml")
+    return {p: p.stat().st_mtime for p in paths if p.is_file()}
+
+
+def load_content(
+    content_dir: Path,
+    static_dir: Path,
+    languages: list[str],
+    problems: list[ContentError] | None = None,
+    previous: Content | None = None,
+) -> Content:
+    """Read and check all content; raise ContentError naming the first broken file.
+
+    With a `problems` list, every broken file is noted there and the rest is still read:
+    what is broken keeps the version being served (`previous`), or is left out when there
+    is none. The problems are also kept in the content, for /healthz and the editors.
+    """
+    files = watched_files(content_dir, static_dir)
+    pictograms_file = static_dir / "pictograms" / "pictograms.yml"
+    pictograms = attempt(problems, load_pictograms, pictograms_file)
+    if pictograms is None:
+        pictograms = previous.pictograms if previous else bare_pictograms(pictograms_file.parent)
+    steps = load_steps(content_dir / "plan", languages, pictograms, problems, previous)
+    slugs = {s.slug for s in steps}
+    municipalities = load_each(
+        sorted((content_dir / "municipalities").glob("*.yml")),
+        lambda path, _served: load_municipality(path, slugs),
+        problems,
+        previous.municipalities if previous else {},
+    )
+    letters = load_each(
+        sorted((content_dir / "letters").glob("*/")),
+        lambda folder, served: load_letter(
+            folder, languages, slugs, set(pictograms), problems, served
+        ),
+        problems,
+        previous.letters if previous else {},
+    )
+    forms = load_each(
+        sorted((content_dir / "forms").glob("*/")),
+        lambda folder, served: load_form(folder, languages, slugs, problems, served),
+        problems,
+        previous.forms if previous else {},
+    )
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        with contextlib.suppress(OSError):  # removed since it was listed: its mtime changed
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return Content(
+        tuple(steps),
+        municipalities,
+        pictograms,
+        letters,
+        forms,
+        files,
+        digest.hexdigest()[:12],
+        tuple(problems or ()),
+    )
+
+
+ItemT = TypeVar("ItemT")
+
+
+def load_each(
+    paths: list[Path],
+    load: Callable[[Path, ItemT | None], ItemT],
+    problems: list[ContentError] | None,
+    served: dict[str, ItemT],
+) -> dict[str, ItemT]:
+    """Load each file or folder by its stem; a broken one keeps the version being served."""
+    loaded: dict[str, ItemT] = {}
+    for path in paths:
+        item = attempt(problems, load, path, served.get(path.stem)) or served.get(path.stem)
+        if item is not None:
+            loaded[path.stem] = item
+    return loaded
+
+
+def bare_pictograms(folder: Path) -> dict[str, dict[str, str]]:
+    """Return every drawing without text alternatives: for when pictograms.yml is broken."""
+    return {path.stem: {} for path in sorted(folder.glob("*.svg"))}

@@ -93,7 +93,7 @@ test: system venv catalogs lint ## install what is missing, lint, then run the w
 
 .PHONY: run
 run: system-run venv catalogs ## serve the portal with gunicorn at http://$(HOST):$(PORT)
-	$(BIN)/gunicorn --no-control-socket --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 .PHONY: debug
 debug: system-run venv catalogs ## serve with Flask's debug server (reloads on code changes)

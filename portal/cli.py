@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import content
+from . import content, jobs
 from .checks import check_all, status_rows
+from .database import db
 from .i18n import languages
 from .loading import load_content
 from .textfiles import SOURCE_LANGUAGE, read_text, with_setting, write_atomically
@@ -88,6 +93,59 @@ def stamp(paths: tuple[Path, ...]) -> None:
         click.echo(f"{path}: translated_from {stamp_file(path)}")
 
 
+jobs_cli = AppGroup("jobs", help="Run the jobs: lists of letters to print.")
+# A job worker that dies is started again, but not more often than this (seconds).
+RESTART_PAUSE = 5.0
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", default=1, show_default=True, help="jobs at the same time")
+def jobs_worker(workers: int) -> None:
+    """Take jobs from the queue and run them until stopped (SIGTERM or SIGINT).
+
+    This process watches the one that runs the jobs, and starts it again if it dies (a job
+    it was running is then marked failed by its page). Each job prints with a process per
+    core, so one job at a time already uses the machine.
+    """
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        if child:
+            os.kill(child, signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    db.engine.dispose()  # a forked process must not share the parent's database connections
+    click.echo(f"job worker: {type(jobs.queue().storage).__name__}, {workers} at a time")
+    child = 0
+    while not stopping:
+        started = time.monotonic()
+        child = os.fork()
+        if child == 0:
+            run_consumer(workers)
+        _pid, status = os.waitpid(child, 0)
+        if stopping or status == 0:
+            return
+        click.echo(f"job worker stopped ({status}); starting it again", err=True)
+        time.sleep(max(0.0, RESTART_PAUSE - (time.monotonic() - started)))
+
+
+def run_consumer(workers: int) -> NoReturn:
+    """Run the queue's consumer in this (forked) process until it is stopped, then exit."""
+    from huey.consumer import Consumer
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    consumer = Consumer(jobs.queue(), workers=workers, worker_type="thread", periodic=False)
+    try:
+        consumer.run()
+    finally:
+        os._exit(0)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(content_cli)
+    app.cli.add_command(jobs_cli)

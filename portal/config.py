@@ -37,6 +37,15 @@ DEFAULTS: dict[str, Any] = {
     # How many reverse proxies in front of the portal may say who the client is
     # (X-Forwarded-For, -Proto, -Host). 0: none; every header of that kind is ignored.
     "TRUSTED_PROXIES": 0,
+    # Jobs (lists of letters) go through Redis when set, e.g. redis://localhost:6379/0, and
+    # `flask jobs worker` on any machine takes them; unset: SQLite in the instance folder.
+    "REDIS_URL": "",
+    # Run each job at once inside the request that starts it: for tests only.
+    "JOBS_IMMEDIATE": False,
+    # How long a finished list of letters waits to be downloaded before it is deleted.
+    "JOB_KEEP_SECONDS": 3600,
+    # A running job that has not said it is alive for this long lost its worker: it fails.
+    "JOB_STALL_SECONDS": 120,
 }
 TRUE_WORDS = ("1", "true", "yes", "on")
 

@@ -34,6 +34,8 @@ PDF_MIMETYPE = "application/pdf"
 # How many public PDFs a worker keeps; each is at most a few hundred KB.
 CACHE_SIZE = 64
 MAX_PRINT_WORKERS = 4
+# How much print workers give way to the web workers on the same cores (0 = not at all).
+PRINT_NICENESS = 10
 
 
 class PrintError(RuntimeError):
@@ -212,20 +214,28 @@ def qr_code(url: str) -> str:
     return str(segno.make(url, error="m").png_data_uri(scale=8, border=2, dark="#000000"))
 
 
-def print_in_parallel(documents: list[str]) -> bytes:
+def print_in_parallel(documents: list[str], progress: Callable[[int], None] | None = None) -> bytes:
     """Print several HTML documents by a worker process per core; join the PDFs in order.
 
-    The HTML goes to the workers through a pipe: personal data never touches the disk.
+    `progress` hears how many documents are printed so far, after each one. The HTML goes
+    to the workers through a pipe: personal data never touches the disk.
     """
     if len(documents) == 1:
-        return printer().render(documents[0])
+        pdf = printer().render(documents[0])
+        if progress:
+            progress(1)
+        return pdf
     global _worker_printer
     _worker_printer = printer()  # the forked workers inherit it, fonts and stylesheet loaded
     workers = min(os.cpu_count() or 1, MAX_PRINT_WORKERS, len(documents))
     # A fresh worker every few documents gives back the memory WeasyPrint holds on to.
     context = multiprocessing.get_context("fork")
+    pdfs = []
     with context.Pool(workers, initializer=default_signals, maxtasksperchild=5) as pool:
-        pdfs = pool.map(render_in_worker, documents, chunksize=1)
+        for pdf in pool.imap(render_in_worker, documents, chunksize=1):
+            pdfs.append(pdf)
+            if progress:
+                progress(len(pdfs))
     return join_pdfs(pdfs)
 
 
@@ -233,10 +243,12 @@ _worker_printer: Printer | None = None
 
 
 def default_signals() -> None:
-    """Let a print worker end on SIGTERM: a gunicorn worker's own handler only sets a flag,
-    and a worker that inherited it would never stop when the pool is closed."""
+    """Set up a print worker: it ends on SIGTERM (a gunicorn worker's own handler only sets
+    a flag, and a worker that inherited it would never stop when the pool is closed), and it
+    gives way to web requests: a long print must not make the public pages slow."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.nice(PRINT_NICENESS)
 
 
 def render_in_worker(html: str) -> bytes:

@@ -8,15 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, make_response, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from . import content, letters, merge
+from . import content, jobs, letters, merge
 from .accounts import audit, login_manager
+from .database import db
 from .http import no_store
 from .i18n import languages
 from .personal_plan import personal_plan_html
@@ -129,9 +140,9 @@ def letter_list(slug: str) -> Response:
             file_error = str(error)
         else:
             if not problems:
-                pdf = letters.print_letters(chosen_letter, municipality, people)
+                job = jobs.start_merge(current_user.id, slug, municipality.slug, people)
                 audit("letter-list", slug, len(people), municipality.slug)
-                return pdf_response(pdf, f"{slug}-{len(people)}.pdf", public=False)
+                return redirect(url_for(".job", job_id=job.id), 303)
     return staff_page(
         "staff/merge.html",
         bool(problems or file_error),
@@ -142,6 +153,64 @@ def letter_list(slug: str) -> Response:
         file_error=file_error,
         max_rows=merge.MAX_ROWS,
     )
+
+
+def own_job(job_id: str) -> jobs.Job:
+    """Return a job of the logged-in account (admins see every job), or answer 404."""
+    job = db.session.get(jobs.Job, job_id)
+    if job is None or not (job.owner_id == current_user.id or current_user.has_role("admin")):
+        abort(404)
+    return job
+
+
+# Why a job failed, in the reader's language (lazy: worded when shown).
+FAILURES = {
+    "worker-stopped": _l("The printing stopped halfway. Nothing was kept: start again."),
+    "not-started": _l("The printing did not start. Try again later, or ask the administrator."),
+    "print-failed": _l("The letters could not be printed. Nothing was kept: start again."),
+}
+
+
+@bp.route("/jobs/<job_id>")
+def job(job_id: str) -> Response:
+    """Show how far a list of letters is: a progress bar, then the download (also as JSON)."""
+    found = own_job(job_id)
+    found.notice_a_dead_worker()
+    db.session.commit()
+    download = None
+    if found.state == "done" and not found.downloaded:
+        download = url_for(".job_download", job_id=found.id)
+    seconds_left = found.seconds_left()
+    minutes_left = -(-seconds_left // 60) if seconds_left else None
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        return jsonify(
+            state=found.state,
+            done=found.done,
+            total=found.total,
+            download=download,
+            minutes_left=minutes_left,
+        )
+    letter = content.current().letters.get(found.letter)
+    failure = str(FAILURES.get(found.failure, FAILURES["print-failed"]))
+    return staff_page(
+        "staff/job.html",
+        False,
+        job=found,
+        letter_title=letter.title if letter else found.letter,
+        minutes_left=minutes_left,
+        minutes_span=Markup("<span data-job-minutes>{}</span>").format(minutes_left or ""),
+        failure=failure,
+    )
+
+
+@bp.route("/jobs/<job_id>/download")
+def job_download(job_id: str) -> Response:
+    """Send the finished PDF of a job once; it is deleted from the server at once."""
+    found = own_job(job_id)
+    pdf = jobs.take_result(found) if found.state == "done" else None
+    if pdf is None:
+        return redirect(url_for(".job", job_id=found.id))
+    return pdf_response(pdf, f"{found.letter}-{found.total}.pdf", public=False)
 
 
 @bp.route("/forms/<slug>/", methods=["GET", "POST"])

@@ -22,6 +22,9 @@ pytest.register_assert_rewrite(
 
 # Every app made by the tests keeps its secret key and database in a folder of its own.
 os.environ["PORTAL_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="wegwijs-test-instance-")
+# Jobs (lists of letters) run at once inside the request that starts them; the real job
+# worker is tested against the real server (tests/server/).
+os.environ["PORTAL_JOBS_IMMEDIATE"] = "1"
 
 from werkzeug.security import generate_password_hash  # noqa: E402
 

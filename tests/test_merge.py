@@ -26,6 +26,7 @@ from portal.loading import PERSON_FIELDS
 from portal.merge import MAX_BYTES, MAX_ROWS
 from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STAFF_EMAIL
+from tests.job_tools import finished
 from tests.pdf_tools import ARABIC_LETTERS, ETHIOPIC_LETTERS, normalise, page_count, pages_text
 from tests.prints import KeptPrints
 from tests.sheets import inflated_xlsx, xlsx_bytes
@@ -107,11 +108,13 @@ def upload(app: Flask, filename: str, data: bytes, slug: str = SLUG) -> TestResp
             "list": FileStorage(io.BytesIO(data), filename=filename, name="list"),
         }
     )
-    return app.test_client().post(
+    client = app.test_client()
+    response = client.post(
         f"/staff/letters/{slug}/list",
         data=body,
         content_type=f"multipart/form-data; boundary={boundary}",
     )
+    return finished(client, response)
 
 
 class Merges(KeptPrints[str]):

@@ -22,6 +22,7 @@ from werkzeug.test import encode_multipart
 
 from portal.letters import PEOPLE_PER_DOCUMENT
 from portal.loading import PERSON_FIELDS
+from tests.job_tools import finished
 
 SLUG = "herinnering-afspraak"
 FIRST_NAME = "Zyxwaldo"
@@ -62,6 +63,7 @@ def post_list(client: FlaskClient, data: bytes) -> bytes:
         data=body,
         content_type=f"multipart/form-data; boundary={boundary}",
     )
+    response = finished(client, response)
     return response.data if response.status_code == 200 else b""
 
 
@@ -242,3 +244,35 @@ def test_the_search_finds_names_in_a_pdf(staff_app: Flask) -> None:
     assert set(names_in(response.data)) == set(SECRETS)
     assert names_in(b"een bestand met QWERTINGA erin") == [LAST_NAME]
     assert names_in("Xylofoonsteeg".encode("utf-16")) == [STREET]
+
+
+def test_a_waiting_list_of_letters_is_encrypted_and_gone_after_the_download(
+    staff_app: Flask,
+) -> None:
+    client = staff_app.test_client()
+    boundary, body = encode_multipart(
+        {
+            "municipality": "tilburg",
+            "list": FileStorage(io.BytesIO(list_bytes(3)), filename="lijst.csv", name="list"),
+        }
+    )
+    started = client.post(
+        f"/staff/letters/{SLUG}/list",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert started.status_code == 303
+    jobs = Path(staff_app.config["INSTANCE_DIR"]) / "jobs"
+    job_id = started.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    waiting = list(jobs.glob(f"{job_id}.*"))
+    assert len(waiting) == 1, "the finished letters wait for their download"
+    assert waiting[0].read_bytes()[:4] != b"%PDF"
+    assert found_in_files(Path(staff_app.config["INSTANCE_DIR"])) == []
+    downloaded = finished(client, started)
+    assert f"{FIRST_NAME}2" in pdf_text(downloaded.data)
+    assert not waiting[0].exists()
+    assert list(jobs.glob(f"{job_id}*")) == []
+    # A second download finds nothing: the job page says the file is gone.
+    job_page = started.headers["Location"]
+    state = client.get(job_page, headers={"Accept": "application/json"}).get_json()
+    assert state["download"] is None

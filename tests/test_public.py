@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -272,6 +273,15 @@ def test_every_template_is_rendered_by_some_page(app: Flask, client: FlaskClient
     assert staff.post("/staff/letters/herinnering-afspraak/", data=letter).data.startswith(b"%PDF")
     form = {"municipality": "tilburg", "language": "ar", "mode": "blank"}
     assert staff.post("/staff/forms/voorbereiding-intake/", data=form).data.startswith(b"%PDF")
+    person = PERSON | {"taal": "ar"}
+    people = ";".join(person) + "\n" + ";".join(person.values()) + "\n"
+    started = staff.post(
+        "/staff/letters/herinnering-afspraak/list",
+        data={"municipality": "tilburg", "list": (io.BytesIO(people.encode()), "lijst.csv")},
+        content_type="multipart/form-data",
+    )
+    assert started.status_code == 303
+    assert staff.get(started.headers["Location"]).status_code == 200  # the job page
     admin = app.test_client()
     log_in_as(admin, ensure_account(app, "admin@example.org", "admin", ()))
     for url in [

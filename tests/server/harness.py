@@ -376,6 +376,8 @@ class Server:
         """Return the command of the Makefile's `run` target, on this server's port."""
         return [
             str(BIN / "gunicorn"),
+            "--config",
+            "gunicorn.conf.py",
             "--no-control-socket",
             "--workers",
             str(WORKERS),
@@ -440,8 +442,8 @@ class Server:
         """Say whether the gunicorn master still runs."""
         return self.process is not None and self.process.poll() is None
 
-    def worker_pids(self) -> list[int]:
-        """Return the pids of the workers: the children of the master."""
+    def children(self) -> list[int]:
+        """Return the pids of the master's children: web workers and the job worker."""
         children: list[int] = []
         for task in Path(f"/proc/{self.master}/task").glob("*/children"):
             try:
@@ -449,6 +451,23 @@ class Server:
             except OSError:
                 continue
         return sorted(pid for pid in set(children) if alive(pid))
+
+    def worker_pids(self) -> list[int]:
+        """Return the pids of the web workers (the master's children but the job worker)."""
+        return [pid for pid in self.children() if "jobs worker" not in command_line(pid)]
+
+    def job_worker_pid(self) -> int | None:
+        """Return the pid of the process that runs the jobs, if it runs: the child of the
+        `flask jobs worker` that gunicorn.conf.py started (which starts it again if it dies)."""
+        watchers = [pid for pid in self.children() if "jobs worker" in command_line(pid)]
+        runners = [
+            int(child)
+            for watcher in watchers
+            for task in Path(f"/proc/{watcher}/task").glob("*/children")
+            for child in task.read_text(encoding="ascii").split()
+            if "jobs worker" in command_line(int(child))
+        ]
+        return runners[0] if runners else None
 
     def kill_worker(self, pid: int | None = None) -> int:
         """Kill one worker with SIGKILL (the first one unless named); return its pid."""

@@ -1,0 +1,155 @@
+"""A list of letters is a job on the real server: answered at once, printed by the job worker
+that gunicorn.conf.py starts, with progress that every web worker shows the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+
+import pytest
+
+from portal.loading import PERSON_FIELDS
+from tests.pdf_tools import page_count, pages_text
+from tests.server.harness import (
+    MUNICIPALITY,
+    Browser,
+    Server,
+    StartServer,
+    alive,
+    csrf_token,
+    local_path,
+    logged_in,
+)
+from tests.server.test_spreadsheet_bomb import letter_placeholders
+
+LETTER = "uitnodiging-brede-intake"
+LIST_PAGE = f"/staff/letters/{LETTER}/list"
+PEOPLE = 60  # three documents of 20 letters: the progress moves in steps
+LANGS = ("nl", "ar", "ti", "en")
+NAME = "Qwertinga"  # a name to look for where it must never be
+JOB_SECONDS = 180.0
+
+
+def list_csv(people: int) -> bytes:
+    """Return a CSV list of `people` persons in four languages, as Excel saves it."""
+    header = [*PERSON_FIELDS, *letter_placeholders()]
+    values = {
+        "voornaam": "Amal",
+        "achternaam": NAME,
+        "straat": "Stationsstraat",
+        "huisnummer": "1",
+        "postcode": "5038 TC",
+        "plaats": "Tilburg",
+        "datum": "3-12-2026",
+        "tijd": "9:30",
+        "eindtijd": "10:30",
+        "locatie": "Stadswinkel",
+        "klantregisseur": "J. de Vries",
+        "contactpersoon": "J. de Vries",
+        "telefoon": "013 123 4567",
+        "email": "jdevries@example.org",
+    }
+    rows = [";".join(header)]
+    for number in range(people):
+        person = values | {"voornaam": f"Amal{number}", "taal": LANGS[number % len(LANGS)]}
+        rows.append(";".join(person.get(name, "") for name in header))
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8-sig")
+
+
+def start_job(staff: Browser, people: int) -> str:
+    """Upload a list; return the job page it leads to (the answer must come at once)."""
+    page = staff.get(LIST_PAGE)
+    fields = {"municipality": MUNICIPALITY, "csrf_token": csrf_token(page.text)}
+    reply = staff.upload(LIST_PAGE, fields, {"list": ("lijst.csv", list_csv(people), "text/csv")})
+    assert reply.status == 303, f"the upload answered {reply}"
+    return local_path(reply.location, staff.port)
+
+
+def state_of(browser: Browser, job_page: str) -> dict[str, object]:
+    """Return the job's state as the JSON of its page."""
+    reply = browser.get(job_page, headers={"Accept": "application/json"})
+    assert reply.status == 200, reply
+    assert reply.content_type == "application/json", reply
+    answer: dict[str, object] = json.loads(reply.text)
+    return answer
+
+
+def wait_for_end(browser: Browser, job_page: str) -> tuple[dict[str, object], list[int]]:
+    """Follow a job until it is done or failed; return its last state and the counts seen."""
+    seen: list[int] = []
+    deadline = time.monotonic() + JOB_SECONDS
+    while time.monotonic() < deadline:
+        state = state_of(browser, job_page)
+        seen.append(int(str(state["done"])))
+        if state["state"] in ("done", "failed"):
+            return state, seen
+        time.sleep(0.2)
+    pytest.fail(f"the job did not end within {JOB_SECONDS:.0f} s: {state}")
+
+
+def test_a_list_is_a_job_with_progress_and_then_its_pdf(server: Server) -> None:
+    staff = logged_in(server.port, server.account("job.staff@example.org", "staff", MUNICIPALITY))
+    job_page = start_job(staff, PEOPLE)
+    first = staff.get(job_page)
+    assert first.status == 200
+    assert "<progress" in first.text or "button" in first.text
+    if "<progress" in first.text:  # not yet done: the page refreshes itself without script
+        assert 'http-equiv="refresh"' in first.text
+        assert "/js/job.js" in first.text
+    state, seen = wait_for_end(staff, job_page)
+    assert state["state"] == "done", state
+    assert state["total"] == PEOPLE
+    assert seen == sorted(seen), "the progress never goes back"
+    assert any(0 < count < PEOPLE for count in seen), f"no progress in between: {seen}"
+    download = str(state["download"])
+    pdf = staff.get(download, timeout=60)
+    assert pdf.status == 200, pdf
+    assert pdf.content_type == "application/pdf"
+    assert page_count(pdf.body) >= 2 * PEOPLE - PEOPLE // len(LANGS)  # bilingual but nl
+    assert f"Amal{PEOPLE - 1}" in " ".join(pages_text(pdf.body))
+    # Downloaded once: gone from the server, and the page says so.
+    assert staff.get(download).status == 302
+    assert state_of(staff, job_page)["download"] is None
+    # Another account does not see the job.
+    other = logged_in(server.port, server.account("other.staff@example.org", "staff", MUNICIPALITY))
+    assert other.get(job_page).status == 404
+    # Nothing readable of the names in the instance folder (database, queue, job files), nor
+    # in the server's logs.
+    for path in server.instance.rglob("*"):
+        if path.is_file():
+            assert NAME.encode() not in path.read_bytes(), path
+    assert NAME not in server.access_log() + server.error_log()
+
+
+def test_a_job_outlives_a_killed_web_worker(server: Server) -> None:
+    staff = logged_in(server.port, server.account("job.staff2@example.org", "staff", MUNICIPALITY))
+    job_page = start_job(staff, PEOPLE)
+    killed = server.kill_worker()
+    server.wait_for_workers(gone=[killed])
+    state, _seen = wait_for_end(staff, job_page)
+    assert state["state"] == "done", state
+
+
+def test_a_job_whose_worker_died_is_failed_with_a_message(start_server: StartServer) -> None:
+    server = start_server(settings={"PORTAL_JOB_STALL_SECONDS": "3"})
+    staff = logged_in(server.port, server.account("job.staff3@example.org", "staff", MUNICIPALITY))
+    job_page = start_job(staff, 200)
+    deadline = time.monotonic() + 60
+    while state_of(staff, job_page)["state"] == "queued" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    job_worker = server.job_worker_pid()
+    assert job_worker is not None
+    os.kill(job_worker, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while alive(job_worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    state, _seen = wait_for_end(staff, job_page)
+    assert state["state"] == "failed", state
+    page = staff.get(job_page)
+    assert "stopped halfway" in page.text or "gestopt" in page.text, page
+    assert f'href="{LIST_PAGE}"' in page.text  # a way to start again
+    # The job worker is started again, and a new list is printed.
+    second, _seen = wait_for_end(staff, start_job(staff, 3))
+    assert second["state"] == "done", second

@@ -5,10 +5,12 @@ PORTAL_DATABASE_URL points elsewhere (e.g. PostgreSQL) when a region runs severa
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 db = SQLAlchemy()
 
@@ -38,7 +40,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         try:
             create_tables()
-        except OperationalError:
-            # Two gunicorn workers starting at once: the other one made them first.
+        except SQLAlchemyError:
+            # Two processes starting at once: the other one made them first.
             db.session.rollback()
+            time.sleep(0.5)
             create_tables()

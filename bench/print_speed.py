@@ -129,8 +129,10 @@ def staff_account(app: Flask) -> int:
 def log_in_staff(client: FlaskClient) -> None:
     """Log the test client in as a staff member of Tilburg, as tests/conftest.py does."""
     user_id = staff_account(client.application)
+    with client.application.app_context():
+        session_id = db.session.get(User, user_id).get_id()  # the account and its token
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

@@ -15,7 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 db = SQLAlchemy()
 
 # Columns added after a table was first made: (table, column, SQL type and default).
-ADDED_COLUMNS = (("users", "session_token", "VARCHAR(64) NOT NULL DEFAULT ''"),)
+ADDED_COLUMNS = (
+    ("users", "session_token", "VARCHAR(64) NOT NULL DEFAULT ''"),
+    ("jobs", "output", "VARCHAR(8) NOT NULL DEFAULT 'pdf'"),
+)
 
 
 def database_url(app: Flask) -> str:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import os
 import secrets
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +38,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from . import content
 from .database import db
 from .letters import PEOPLE_PER_DOCUMENT, Person, letters_html
-from .printing import print_in_parallel
+from .printing import print_each, print_in_parallel
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,8 @@ class Job(db.Model):  # type: ignore[name-defined]
     # Why it failed, as a key the job page words in the reader's language.
     failure: Mapped[str] = mapped_column(String(32), default="")
     downloaded: Mapped[bool] = mapped_column(default=False)
+    # pdf: one print-ready PDF; zip: a ZIP with one PDF per person, named by row number.
+    output: Mapped[str] = mapped_column(String(8), default="pdf")
 
     def seconds_left(self) -> int | None:
         """Estimate the seconds until the job is done, from its speed so far."""
@@ -143,6 +147,7 @@ def person_record(person: Person) -> dict[str, Any]:
         "dates": {name: date.isoformat() for name, date in person.dates.items()},
         "times": {name: time.isoformat() for name, time in person.times.items()},
         "lang": person.lang,
+        "row": person.row,
     }
 
 
@@ -153,13 +158,19 @@ def person_from(record: dict[str, Any]) -> Person:
         dates={k: dt.date.fromisoformat(v) for k, v in record["dates"].items()},
         times={k: dt.time.fromisoformat(v) for k, v in record["times"].items()},
         lang=str(record["lang"]),
+        row=int(record.get("row", 0)),
     )
 
 
 # --- Starting, running and ending a job -----------------------------------------------------
 
 
-def start_merge(owner_id: int, letter: str, municipality: str, people: list[Person]) -> Job:
+OUTPUTS = ("pdf", "zip")
+
+
+def start_merge(
+    owner_id: int, letter: str, municipality: str, people: list[Person], output: str = "pdf"
+) -> Job:
     """Save the checked list (encrypted) and queue the job that prints it."""
     remove_old_files()
     job = Job(
@@ -168,6 +179,7 @@ def start_merge(owner_id: int, letter: str, municipality: str, people: list[Pers
         municipality=municipality,
         letter=letter,
         total=len(people),
+        output=output if output in OUTPUTS else "pdf",
     )
     records = json.dumps([person_record(p) for p in people]).encode("utf-8")
     write_encrypted(job_files(job.id)[0], records)
@@ -191,19 +203,23 @@ def run_merge(job_id: str) -> None:
         loaded = content.current()
         letter = loaded.letters[job.letter]
         municipality = loaded.municipalities[job.municipality]
-        documents = [
-            letters_html(letter, municipality, people[start : start + PEOPLE_PER_DOCUMENT])
-            for start in range(0, len(people), PEOPLE_PER_DOCUMENT)
-        ]
+        # One document per chunk of people, joined into one PDF; or one per person, zipped.
+        per_document = PEOPLE_PER_DOCUMENT if job.output == "pdf" else 1
+        groups = [people[i : i + per_document] for i in range(0, len(people), per_document)]
+        documents = [letters_html(letter, municipality, group) for group in groups]
 
         def progress(documents_done: int) -> None:
-            job.done = min(job.total, documents_done * PEOPLE_PER_DOCUMENT)
+            job.done = min(job.total, documents_done * per_document)
             job.alive_at = now()
             db.session.commit()
 
         with heartbeat(job_id):
-            pdf = print_in_parallel(documents, progress)
-        write_encrypted(pdf_file, pdf)
+            if job.output == "zip":
+                pdfs = print_each(documents, progress)
+                result = zip_per_person([g[0].row for g in groups], pdfs)
+            else:
+                result = print_in_parallel(documents, progress)
+        write_encrypted(pdf_file, result)
     except (KeyError, InvalidToken, OSError, ValueError, RuntimeError) as error:
         # Never the error's text: it may hold a name from the list.
         log.error("job %s failed: %s", job_id, type(error).__name__)
@@ -240,6 +256,15 @@ def heartbeat(job_id: str) -> Iterator[None]:
     finally:
         stop.set()
         thread.join()
+
+
+def zip_per_person(rows: list[int], pdfs: list[bytes]) -> bytes:
+    """Return a ZIP with one PDF per person, named by the row of the list (no names)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed
+        for number, (row, pdf) in enumerate(zip(rows, pdfs, strict=True), start=1):
+            archive.writestr(f"rij-{row or number:04d}.pdf", pdf)
+    return out.getvalue()
 
 
 def take_result(job: Job) -> bytes | None:

@@ -49,6 +49,7 @@ class Person:
     dates: dict[str, dt.date]
     times: dict[str, dt.time]
     lang: str
+    row: int = 0  # the row of a list the person came from (0: typed in)
 
     def formatted(self, lang: str) -> dict[str, str]:
         """Return the values to print in `lang`: dates and times written that language's way."""

@@ -7,6 +7,7 @@ memory only; nothing of it is written to disk or logged.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -168,7 +169,7 @@ def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person
             if name not in missing:  # a missing column is named once, above, not per row
                 problems.append(Problem(number, header[columns[column_key(name)]].strip(), message))
         if person is not None:
-            people.append(person)
+            people.append(dataclasses.replace(person, row=number))
     return (people if not problems else []), problems
 
 

@@ -215,7 +215,12 @@ def qr_code(url: str) -> str:
 
 
 def print_in_parallel(documents: list[str], progress: Callable[[int], None] | None = None) -> bytes:
-    """Print several HTML documents by a worker process per core; join the PDFs in order.
+    """Print several HTML documents by a worker process per core, joined into one PDF."""
+    return join_pdfs(print_each(documents, progress))
+
+
+def print_each(documents: list[str], progress: Callable[[int], None] | None = None) -> list[bytes]:
+    """Print several HTML documents by a worker process per core; return the PDFs in order.
 
     `progress` hears how many documents are printed so far, after each one. The HTML goes
     to the workers through a pipe: personal data never touches the disk.
@@ -224,7 +229,7 @@ def print_in_parallel(documents: list[str], progress: Callable[[int], None] | No
         pdf = printer().render(documents[0])
         if progress:
             progress(1)
-        return pdf
+        return [pdf]
     global _worker_printer
     _worker_printer = printer()  # the forked workers inherit it, fonts and stylesheet loaded
     workers = min(os.cpu_count() or 1, MAX_PRINT_WORKERS, len(documents))
@@ -236,7 +241,7 @@ def print_in_parallel(documents: list[str], progress: Callable[[int], None] | No
             pdfs.append(pdf)
             if progress:
                 progress(len(pdfs))
-    return join_pdfs(pdfs)
+    return pdfs
 
 
 _worker_printer: Printer | None = None

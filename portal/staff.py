@@ -140,7 +140,8 @@ def letter_list(slug: str) -> Response:
             file_error = str(error)
         else:
             if not problems:
-                job = jobs.start_merge(current_user.id, slug, municipality.slug, people)
+                output = request.form.get("output", "pdf")
+                job = jobs.start_merge(current_user.id, slug, municipality.slug, people, output)
                 audit("letter-list", slug, len(people), municipality.slug)
                 return redirect(url_for(".job", job_id=job.id), 303)
     return staff_page(
@@ -207,10 +208,15 @@ def job(job_id: str) -> Response:
 def job_download(job_id: str) -> Response:
     """Send the finished PDF of a job once; it is deleted from the server at once."""
     found = own_job(job_id)
-    pdf = jobs.take_result(found) if found.state == "done" else None
-    if pdf is None:
+    result = jobs.take_result(found) if found.state == "done" else None
+    if result is None:
         return redirect(url_for(".job", job_id=found.id))
-    return pdf_response(pdf, f"{found.letter}-{found.total}.pdf", public=False)
+    if found.output == "zip":
+        response = Response(result, mimetype="application/zip")
+        name = f"{found.letter}-{found.total}.zip"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response  # no-store, as every staff page
+    return pdf_response(result, f"{found.letter}-{found.total}.pdf", public=False)
 
 
 @bp.route("/forms/<slug>/", methods=["GET", "POST"])

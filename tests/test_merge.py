@@ -633,3 +633,33 @@ def test_the_audit_log_says_who_made_what_for_how_many_never_for_whom(staff_app:
         for value in (person[0], person[2], person[3], full_name(person)):
             assert value not in recorded, value
         assert person[5].upper().replace(" ", "") not in recorded.upper().replace(" ", "")
+
+
+def test_a_list_may_come_back_as_a_zip_with_one_pdf_per_person_named_by_row(
+    staff_app: Flask,
+) -> None:
+    rows = rows_of(PEOPLE[:3])
+    rows.insert(2, [""] * len(rows[0]))  # an empty row: the numbers are still the sheet's
+    boundary, body = encode_multipart(
+        {
+            "municipality": MUNICIPALITY,
+            "output": "zip",
+            "list": FileStorage(io.BytesIO(csv_bytes(rows, ";", "utf-8")), "lijst.csv", "list"),
+        }
+    )
+    client = staff_app.test_client()
+    started = client.post(
+        f"/staff/letters/{SLUG}/list",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    download = finished(client, started)
+    assert download.mimetype == "application/zip"
+    assert download.headers["Cache-Control"] == "no-store"
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    assert archive.namelist() == ["rij-0002.pdf", "rij-0004.pdf", "rij-0005.pdf"]
+    for name, person in zip(archive.namelist(), PEOPLE[:3], strict=True):
+        text = " ".join(pages_text(archive.read(name)))
+        assert full_name(person) in normalise(text), name
+        others = [full_name(other) for other in PEOPLE[:3] if other is not person]
+        assert not any(other in normalise(text) for other in others), name

@@ -220,8 +220,8 @@ def run_merge(job_id: str) -> None:
             else:
                 result = print_in_parallel(documents, progress)
         write_encrypted(pdf_file, result)
-    except (KeyError, InvalidToken, OSError, ValueError, RuntimeError) as error:
-        # Never the error's text: it may hold a name from the list.
+    except Exception as error:  # noqa: BLE001 - any failure fails the job, with a message
+        # Never the error's text or traceback: it may hold a name from the list.
         log.error("job %s failed: %s", job_id, type(error).__name__)
         db.session.rollback()
         job.fail("print-failed")

@@ -8,7 +8,8 @@ instance folder (the fault suite's harness, tests/server/harness.py). Uploads a 
 people in four languages (nl, ar, ti, en, in turn), follows the job to its end, downloads
 the result, and samples the memory of every process of the server meanwhile. Prints JSON:
 letters per second end to end, the seconds of each part, the result's size, and the peak
-memory (the sum of every process's VmRSS, which counts shared pages more than once).
+memory (the sum of every process's VmRSS, which counts pages shared after fork once per
+process, and the sum of their PSS, which splits each shared page among its users).
 """
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ def processes(root: int) -> list[int]:
     return found
 
 
+def pss_mb(pid: int) -> float:
+    """Return a process's proportional set size (shared pages split among their users), MB."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # the process ended meanwhile
+    return 0.0
+
+
 def measure(rows: int, output: str) -> dict[str, object]:
     """Print a list of `rows` people through a fresh server; return what was measured."""
     with tempfile.TemporaryDirectory(prefix="wegwijs-bench-") as folder:
@@ -49,13 +61,15 @@ def measure(rows: int, output: str) -> dict[str, object]:
             staff = logged_in(
                 server.port, server.account("bench@example.org", "staff", MUNICIPALITY)
             )
-            peak = {"mb": 0.0}
+            peak = {"mb": 0.0, "pss_mb": 0.0}
             stop = threading.Event()
 
             def sample() -> None:
                 while not stop.wait(SAMPLE_SECONDS):
-                    total = sum(vm_rss_mb(pid) or 0.0 for pid in processes(server.master))
+                    pids = processes(server.master)
+                    total = sum(vm_rss_mb(pid) or 0.0 for pid in pids)
                     peak["mb"] = max(peak["mb"], total)
+                    peak["pss_mb"] = max(peak["pss_mb"], sum(pss_mb(pid) for pid in pids))
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
@@ -85,6 +99,7 @@ def measure(rows: int, output: str) -> dict[str, object]:
                 "letters_per_second": round(rows / total, 1),
                 "result_bytes": len(result.body),
                 "peak_vmrss_sum_mb": round(peak["mb"]),
+                "peak_pss_sum_mb": round(peak["pss_mb"]),
             }
         finally:
             server.stop()

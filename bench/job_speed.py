@@ -21,8 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from tests.server.harness import MUNICIPALITY, Server, csrf_token, logged_in, vm_rss_mb
-from tests.server.test_jobs import LIST_PAGE, list_csv, state_of
+from tests.server.harness import LIST_PAGE, MUNICIPALITY, Server, csrf_token, logged_in, vm_rss_mb
+from tests.server.test_jobs import list_csv, state_of
 
 SAMPLE_SECONDS = 0.2
 

@@ -90,7 +90,7 @@ def create_language(values: dict[str, str], author_email: str) -> bool:
             catalog.add(message.id, "", auto_comments=message.auto_comments)
     catalog_file = catalog_path(catalogs, values["code"])
     with saving():
-        if values["code"] in load_languages(path):
+        if values["code"] in load_languages(path, []):
             return False  # another admin added it a moment ago
         catalog_file.parent.mkdir(parents=True, exist_ok=True)
         files: dict[Path, str | bytes] = {

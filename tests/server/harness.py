@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
+from portal.loading import PERSON_FIELDS
 from tests.conftest import LANGUAGES, STEP_SLUGS
 from tests.html_tools import FormValues
 
@@ -48,7 +49,36 @@ CLI_SECONDS = 60.0
 PASSWORD = "Wegwijs server suite 7Kq ladder"  # noqa: S105 - a test account's password
 WRONG_PASSWORD = "not the password of anyone 3Xr"  # noqa: S105 - a wrong password on purpose
 MUNICIPALITY = "tilburg"
+# The letter whose mail merge the suite uploads lists to, and a person of such a list.
+LETTER = "uitnodiging-brede-intake"
+LIST_PAGE = f"/staff/letters/{LETTER}/list"
+PERSON = {
+    "voornaam": "Amal",
+    "achternaam": "Haddad",
+    "straat": "Stationsstraat",
+    "huisnummer": "1",
+    "postcode": "5038 TC",
+    "plaats": "Tilburg",
+    "taal": "ar",
+    "datum": "3-12-2026",
+    "tijd": "9:30",
+    "eindtijd": "10:30",
+    "locatie": "Stadswinkel",
+    "klantregisseur": "J. de Vries",
+    "contactpersoon": "J. de Vries",
+    "telefoon": "013 123 4567",
+    "email": "jdevries@example.org",
+}
 REDIRECT = (301, 302, 303, 307, 308)
+
+
+def list_columns() -> list[str]:
+    """Return the columns of the letter's list: every person's fields, then its placeholders."""
+    meta = (PROJECT / "content" / "letters" / LETTER / "meta.yml").read_text(encoding="utf-8")
+    placeholders = [
+        line.split(":", 1)[1].strip() for line in meta.splitlines() if "- name:" in line
+    ]
+    return [*PERSON_FIELDS, *placeholders]
 
 
 def free_port() -> int:

@@ -10,22 +10,21 @@ import time
 
 import pytest
 
-from portal.loading import PERSON_FIELDS
 from tests.pdf_tools import page_count, pages_text
 from tests.server.harness import (
+    LIST_PAGE,
     MUNICIPALITY,
+    PERSON,
     Browser,
     Server,
     StartServer,
     alive,
     csrf_token,
+    list_columns,
     local_path,
     logged_in,
 )
-from tests.server.test_spreadsheet_bomb import letter_placeholders
 
-LETTER = "uitnodiging-brede-intake"
-LIST_PAGE = f"/staff/letters/{LETTER}/list"
 PEOPLE = 60  # three documents of 20 letters: the progress moves in steps
 LANGS = ("nl", "ar", "ti", "en")
 NAME = "Qwertinga"  # a name to look for where it must never be
@@ -34,26 +33,14 @@ JOB_SECONDS = 180.0
 
 def list_csv(people: int) -> bytes:
     """Return a CSV list of `people` persons in four languages, as Excel saves it."""
-    header = [*PERSON_FIELDS, *letter_placeholders()]
-    values = {
-        "voornaam": "Amal",
-        "achternaam": NAME,
-        "straat": "Stationsstraat",
-        "huisnummer": "1",
-        "postcode": "5038 TC",
-        "plaats": "Tilburg",
-        "datum": "3-12-2026",
-        "tijd": "9:30",
-        "eindtijd": "10:30",
-        "locatie": "Stadswinkel",
-        "klantregisseur": "J. de Vries",
-        "contactpersoon": "J. de Vries",
-        "telefoon": "013 123 4567",
-        "email": "jdevries@example.org",
-    }
+    header = list_columns()
     rows = [";".join(header)]
     for number in range(people):
-        person = values | {"voornaam": f"Amal{number}", "taal": LANGS[number % len(LANGS)]}
+        person = PERSON | {
+            "voornaam": f"Amal{number}",
+            "achternaam": NAME,
+            "taal": LANGS[number % len(LANGS)],
+        }
         rows.append(";".join(person.get(name, "") for name in header))
     return ("\r\n".join(rows) + "\r\n").encode("utf-8-sig")
 

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import io
 import json
-import re
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from portal.loading import PERSON_FIELDS
 from tests.server.harness import (
+    LIST_PAGE,
     MUNICIPALITY,
-    PROJECT,
+    PERSON,
     Browser,
     MemoryWatch,
     Reply,
     Server,
     csrf_token,
+    list_columns,
     logged_in,
 )
-from tests.sheets import xlsx_bytes
+from tests.sheets import inflated_xlsx
 
-LETTER = "uitnodiging-brede-intake"
-LIST_PAGE = f"/staff/letters/{LETTER}/list"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_SECONDS = 10.0  # the request timeout: far above the second the issue asks for
 MAX_GROWTH_MB = 200.0
@@ -34,59 +30,11 @@ SAMPLE_SECONDS = 0.05
 PUBLIC = ["/nl/", "/ar/plan/", "/ti/plan/brede-intake/"]
 
 
-def letter_placeholders() -> list[str]:
-    """Return the placeholders of the letter, from its meta.yml."""
-    meta = (PROJECT / "content" / "letters" / LETTER / "meta.yml").read_text(encoding="utf-8")
-    return [line.split(":", 1)[1].strip() for line in meta.splitlines() if "- name:" in line]
-
-
-def claiming_everything(rows: list[list[object]]) -> bytes:
-    """Return a small XLSX whose sheet claims A1:XFD1048576 and has a cell in that last corner.
-
-    Like tests/sheets.py's inflated_xlsx, but it also finds the dimension when openpyxl writes
-    it as `<dimension ref="A1:B2" />` (with a space), and checks that the claim is made.
-    """
-    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            data = source.read(entry.filename)
-            if entry.filename == "xl/worksheets/sheet1.xml":
-                text, claimed = re.subn(
-                    r'<dimension ref="[^"]*"\s*/>',
-                    '<dimension ref="A1:XFD1048576"/>',
-                    data.decode("utf-8"),
-                )
-                assert claimed == 1, "the sheet has no <dimension> to inflate"
-                corner = (
-                    '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-                )
-                data = text.replace("</sheetData>", corner + "</sheetData>").encode("utf-8")
-            target.writestr(entry, data)
-    return out.getvalue()
-
-
 def bomb() -> bytes:
     """Return the workbook: a header, one person whose date does not exist, the far corner."""
-    header = [*PERSON_FIELDS, *letter_placeholders()]
-    person = {
-        "voornaam": "Amal",
-        "achternaam": "Haddad",
-        "straat": "Stationsstraat",
-        "huisnummer": "1",
-        "postcode": "5038 TC",
-        "plaats": "Tilburg",
-        "taal": "ar",
-        "datum": "31-2-2027",  # no such day: the list is read to the end and this is named
-        "tijd": "9:30",
-        "eindtijd": "10:30",
-        "locatie": "Stadswinkel",
-        "klantregisseur": "J. de Vries",
-        "contactpersoon": "J. de Vries",
-        "telefoon": "013 123 4567",
-        "email": "jdevries@example.org",
-    }
-    return claiming_everything([header, [person.get(name, "") for name in header]])
+    header = list_columns()
+    person = PERSON | {"datum": "31-2-2027"}  # no such day: the list is read to the end
+    return inflated_xlsx([header, [person.get(name, "") for name in header]])
 
 
 def upload(staff: Browser, token: str, data: bytes) -> Reply:

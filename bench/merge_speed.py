@@ -388,14 +388,14 @@ class RenderedChunk(bytes):
 _original_render_in_worker = printing.render_in_worker
 
 
-def _timed_render_in_worker(html: str) -> bytes:
+def _timed_render_in_worker(html: str, stylesheet: str) -> bytes:
     """Render a chunk in a worker like printing.render_in_worker, noting its times.
 
     perf_counter is CLOCK_MONOTONIC on Linux: the same clock in the workers as here.
     """
     cpu = time.process_time()
     began = time.perf_counter()
-    pdf = _original_render_in_worker(html)
+    pdf = _original_render_in_worker(html, stylesheet)
     chunk = RenderedChunk(pdf)
     chunk.pid, chunk.began, chunk.ended = os.getpid(), began, time.perf_counter()
     chunk.cpu_s = time.process_time() - cpu

@@ -215,10 +215,10 @@ def run_merge(job_id: str) -> None:
 
         with heartbeat(job_id):
             if job.output == "zip":
-                pdfs = print_each(documents, progress)
+                pdfs = print_each(documents, progress, stylesheet="letter")
                 result = zip_per_person([g[0].row for g in groups], pdfs)
             else:
-                result = print_in_parallel(documents, progress)
+                result = print_in_parallel(documents, progress, stylesheet="letter")
         write_encrypted(pdf_file, result)
     except Exception as error:  # noqa: BLE001 - any failure fails the job, with a message
         # Never the error's text or traceback: it may hold a name from the list.

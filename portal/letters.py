@@ -162,7 +162,7 @@ def print_letters(letter: Letter, municipality: Municipality, people: list[Perso
         letters_html(letter, municipality, people[start : start + PEOPLE_PER_DOCUMENT])
         for start in range(0, len(people), PEOPLE_PER_DOCUMENT)
     ]
-    return print_in_parallel(documents)
+    return print_in_parallel(documents, stylesheet="letter")
 
 
 def check_form_values(form: Form, values: dict[str, str]) -> dict[str, str]:

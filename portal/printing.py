@@ -5,6 +5,7 @@ the print templates rendered per language, and the worker processes that print l
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -36,6 +37,12 @@ CACHE_SIZE = 64
 MAX_PRINT_WORKERS = 4
 # How much print workers give way to the web workers on the same cores (0 = not at all).
 PRINT_NICENESS = 10
+# The stylesheets in static/css/ a print can use.
+STYLESHEETS = ("print", "letter")
+# A print worker's garbage collector: WeasyPrint makes millions of short-lived objects, and
+# Python's default (a collection every 700 new objects) spent 10-20% of a letter's time
+# looking through them (bench/README.md). Collections still run, a hundred times less often.
+WORKER_GC_THRESHOLD = (70_000, 10, 10)
 
 
 class PrintError(RuntimeError):
@@ -109,28 +116,32 @@ class Printer:
     def __init__(self, app: Flask, assets: AssetStore) -> None:
         self.font_config = FontConfiguration()
         self.fetcher = OwnFilesFetcher(assets, Path(app.config["STATIC_DIR"]))
-        # Parsed once: every print uses the same stylesheet and its fonts.
-        stylesheet_url = f"{PRINT_BASE_URL}static/{assets.version}/css/print.css"
-        self.stylesheet = CSS(
-            string=assets.files["css/print.css"].body.decode("utf-8"),
-            base_url=stylesheet_url,
-            url_fetcher=self.fetcher,
-            font_config=self.font_config,
-        )
+        # Parsed once, with their fonts: letters have a stylesheet of their own (cheap to lay
+        # out, see letter.css), everything else uses print.css.
+        self.stylesheets = {
+            name: CSS(
+                string=assets.files[f"css/{name}.css"].body.decode("utf-8"),
+                base_url=f"{PRINT_BASE_URL}static/{assets.version}/css/{name}.css",
+                url_fetcher=self.fetcher,
+                font_config=self.font_config,
+            )
+            for name in STYLESHEETS
+        }
         self.cache = PdfCache()
         # Pictograms and QR-free images are the same in every print: parse each once.
         self.image_cache: dict[str, object] = {}
         self.code_version = code_version(Path(app.root_path))
 
-    def render(self, html: str, *, fillable: bool = False) -> bytes:
+    def render(self, html: str, *, stylesheet: str = "print", fillable: bool = False) -> bytes:
         """Turn our own HTML into PDF bytes; raise PrintError when anything fails to load.
 
-        With `fillable`, the form fields of the HTML become fields to fill in on a computer.
+        `stylesheet` names one of STYLESHEETS. With `fillable`, the form fields of the HTML
+        become fields to fill in on a computer.
         """
         document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=self.fetcher)
         try:
             pdf = document.write_pdf(
-                stylesheets=[self.stylesheet],
+                stylesheets=[self.stylesheets[stylesheet]],
                 font_config=self.font_config,
                 cache=self.image_cache,
                 pdf_forms=fillable,
@@ -214,19 +225,27 @@ def qr_code(url: str) -> str:
     return str(segno.make(url, error="m").png_data_uri(scale=8, border=2, dark="#000000"))
 
 
-def print_in_parallel(documents: list[str], progress: Callable[[int], None] | None = None) -> bytes:
+def print_in_parallel(
+    documents: list[str],
+    progress: Callable[[int], None] | None = None,
+    stylesheet: str = "print",
+) -> bytes:
     """Print several HTML documents by a worker process per core, joined into one PDF."""
-    return join_pdfs(print_each(documents, progress))
+    return join_pdfs(print_each(documents, progress, stylesheet))
 
 
-def print_each(documents: list[str], progress: Callable[[int], None] | None = None) -> list[bytes]:
+def print_each(
+    documents: list[str],
+    progress: Callable[[int], None] | None = None,
+    stylesheet: str = "print",
+) -> list[bytes]:
     """Print several HTML documents by a worker process per core; return the PDFs in order.
 
     `progress` hears how many documents are printed so far, after each one. The HTML goes
     to the workers through a pipe: personal data never touches the disk.
     """
     if len(documents) == 1:
-        pdf = printer().render(documents[0])
+        pdf = printer().render(documents[0], stylesheet=stylesheet)
         if progress:
             progress(1)
         return [pdf]
@@ -236,8 +255,9 @@ def print_each(documents: list[str], progress: Callable[[int], None] | None = No
     # A fresh worker every few documents gives back the memory WeasyPrint holds on to.
     context = multiprocessing.get_context("fork")
     pdfs = []
-    with context.Pool(workers, initializer=default_signals, maxtasksperchild=5) as pool:
-        for pdf in pool.imap(render_in_worker, documents, chunksize=1):
+    render = functools.partial(render_in_worker, stylesheet=stylesheet)
+    with context.Pool(workers, initializer=start_print_worker, maxtasksperchild=5) as pool:
+        for pdf in pool.imap(render, documents, chunksize=1):
             pdfs.append(pdf)
             if progress:
                 progress(len(pdfs))
@@ -247,20 +267,25 @@ def print_each(documents: list[str], progress: Callable[[int], None] | None = No
 _worker_printer: Printer | None = None
 
 
-def default_signals() -> None:
+def start_print_worker() -> None:
     """Set up a print worker: it ends on SIGTERM (a gunicorn worker's own handler only sets
     a flag, and a worker that inherited it would never stop when the pool is closed), and it
-    gives way to web requests: a long print must not make the public pages slow."""
+    gives way to web requests: a long print must not make the public pages slow.
+
+    What it inherited from its parent is frozen: the collector never looks through it again
+    (less work, and the memory pages stay shared with the parent instead of being copied)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.nice(PRINT_NICENESS)
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
 
 
-def render_in_worker(html: str) -> bytes:
+def render_in_worker(html: str, stylesheet: str) -> bytes:
     """Render one document in a worker process."""
     if _worker_printer is None:
         raise RuntimeError("print workers are forked after _worker_printer is set")
-    return _worker_printer.render(html)
+    return _worker_printer.render(html, stylesheet=stylesheet)
 
 
 def join_pdfs(pdfs: list[bytes]) -> bytes:

@@ -101,7 +101,8 @@ def letter(slug: str) -> Response:
     if municipality is not None:
         person, errors = letters.check_person(fields, values)
         if person is not None and request.form.get("action") == "pdf":
-            pdf = printer().render(letters.letters_html(chosen_letter, municipality, [person]))
+            html = letters.letters_html(chosen_letter, municipality, [person])
+            pdf = printer().render(html, stylesheet="letter")
             audit("letter", slug, 1, municipality.slug)
             return pdf_response(pdf, f"{slug}.pdf", public=False)
         if person is not None:

@@ -107,6 +107,15 @@ def jobs_worker(workers: int) -> None:
     it was running is then marked failed by its page). Each job prints with a process per
     core, so one job at a time already uses the machine.
     """
+    supervise_jobs(workers)
+
+
+def supervise_jobs(workers: int) -> None:
+    """Run the queue's consumer in a forked process, starting it again when it dies, until
+    this process gets SIGTERM or SIGINT. Needs the app context.
+
+    `flask jobs worker` runs this; so does the process gunicorn.conf.py forks for `make run`.
+    """
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:

@@ -48,3 +48,7 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
             time.sleep(0.5)
             create_tables()
+        # No connection stays open: gunicorn forks its workers from this process
+        # (preload_app), and a connection shared by two processes corrupts both.
+        db.session.remove()
+        db.engine.dispose()

@@ -39,10 +39,11 @@ MAX_PRINT_WORKERS = 4
 PRINT_NICENESS = 10
 # The stylesheets in static/css/ a print can use.
 STYLESHEETS = ("print", "letter")
-# A print worker's garbage collector: WeasyPrint makes millions of short-lived objects, and
-# Python's default (a collection every 700 new objects) spent 10-20% of a letter's time
-# looking through them (bench/README.md). Collections still run, a hundred times less often.
-WORKER_GC_THRESHOLD = (70_000, 10, 10)
+# A print worker's garbage collector: WeasyPrint makes millions of objects, and Python's
+# default (a collection every 700 new objects) spent 10-20% of a letter's time looking
+# through them (bench/README.md). A worker collects rarely while it lays out a document and
+# fully after each one, when the document is garbage: as little memory as with the default.
+WORKER_GC_THRESHOLD = (100_000, 50, 1000)
 
 
 class PrintError(RuntimeError):
@@ -185,10 +186,12 @@ def printer() -> Printer:
     return shared
 
 
-def pdf_response(pdf: bytes, filename: str, *, public: bool) -> Response:
-    """Send a PDF to open in the browser; personal ones are never stored by anyone."""
+def pdf_response(pdf: bytes, filename: str, *, public: bool, attachment: bool = False) -> Response:
+    """Send a PDF to open in the browser (or, as an attachment, to save); personal ones are
+    never stored by anyone."""
     response = Response(pdf, mimetype=PDF_MIMETYPE)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if public:
         max_age = current_app.config["PUBLIC_MAX_AGE"]
         response.headers["Cache-Control"] = f"public, max-age={max_age}"
@@ -256,7 +259,7 @@ def print_each(
     context = multiprocessing.get_context("fork")
     pdfs = []
     render = functools.partial(render_in_worker, stylesheet=stylesheet)
-    with context.Pool(workers, initializer=start_print_worker, maxtasksperchild=5) as pool:
+    with context.Pool(workers, initializer=start_print_worker, maxtasksperchild=1) as pool:
         for pdf in pool.imap(render, documents, chunksize=1):
             pdfs.append(pdf)
             if progress:
@@ -285,7 +288,9 @@ def render_in_worker(html: str, stylesheet: str) -> bytes:
     """Render one document in a worker process."""
     if _worker_printer is None:
         raise RuntimeError("print workers are forked after _worker_printer is set")
-    return _worker_printer.render(html, stylesheet=stylesheet)
+    pdf = _worker_printer.render(html, stylesheet=stylesheet)
+    gc.collect()
+    return pdf
 
 
 def join_pdfs(pdfs: list[bytes]) -> bytes:

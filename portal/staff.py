@@ -217,7 +217,10 @@ def job_download(job_id: str) -> Response:
         name = f"{found.letter}-{found.total}.zip"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response  # no-store, as every staff page
-    return pdf_response(result, f"{found.letter}-{found.total}.pdf", public=False)
+    # Saved, not shown in a tab: the file is gone from the server once sent, and a tab that
+    # is reloaded would find nothing.
+    name = f"{found.letter}-{found.total}.pdf"
+    return pdf_response(result, name, public=False, attachment=True)
 
 
 @bp.route("/forms/<slug>/", methods=["GET", "POST"])

@@ -594,7 +594,8 @@ def test_a_long_list_is_one_pdf_with_everyone_in_order_on_front_pages(staff_app:
     ]
     response = upload(staff_app, "lang.csv", csv_bytes(rows_of(people), ";", "utf-8"))
     assert response.status_code == 200, problems_text(response)
-    assert response.headers["Content-Disposition"] == f'inline; filename="{SLUG}-{count}.pdf"'
+    # Saved, not opened in a tab: the file is deleted from the server once it is sent.
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{SLUG}-{count}.pdf"'
     pages = pages_text(response.data)
     text = normalise("\n".join(pages))
     positions = [text.index(full_name(person)) for person in people]

@@ -39,6 +39,7 @@ BIN = Path(sys.executable).parent
 if not (BIN / "gunicorn").is_file():
     BIN = PROJECT / ".venv" / "bin"
 HOST = "127.0.0.1"
+JOB_WORKER_NAME = "wegwijs-jobs"  # gunicorn.conf.py's JOB_WORKER_NAME
 WORKERS = 2
 START_SECONDS = 30.0  # until /healthz answers after a start
 STOP_SECONDS = 15.0  # after SIGTERM, before SIGKILL
@@ -484,18 +485,18 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """Return the pids of the web workers (the master's children but the job worker)."""
-        return [pid for pid in self.children() if "jobs worker" not in command_line(pid)]
+        return [pid for pid in self.children() if not is_job_worker(pid)]
 
     def job_worker_pid(self) -> int | None:
         """Return the pid of the process that runs the jobs, if it runs: the child of the
-        `flask jobs worker` that gunicorn.conf.py started (which starts it again if it dies)."""
-        watchers = [pid for pid in self.children() if "jobs worker" in command_line(pid)]
+        job worker that gunicorn.conf.py forked (which starts it again if it dies)."""
+        watchers = [pid for pid in self.children() if is_job_worker(pid)]
         runners = [
             int(child)
             for watcher in watchers
             for task in Path(f"/proc/{watcher}/task").glob("*/children")
             for child in task.read_text(encoding="ascii").split()
-            if "jobs worker" in command_line(int(child))
+            if is_job_worker(int(child))
         ]
         return runners[0] if runners else None
 
@@ -590,6 +591,16 @@ class Server:
                 return said
             time.sleep(0.25)
         raise AssertionError(f"/healthz still says {said} after {seconds:.0f} s, not {status!r}")
+
+
+def is_job_worker(pid: int) -> bool:
+    """Say whether a process belongs to the job worker: the one gunicorn.conf.py forks is
+    named in /proc/<pid>/comm, a `flask jobs worker` by its command line."""
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text(encoding="ascii").strip()
+    except OSError:
+        return False
+    return name == JOB_WORKER_NAME or "jobs worker" in command_line(pid)
 
 
 def command_line(pid: int) -> str:

@@ -17,7 +17,9 @@ Then, with the server stopped, in the same run and on the same cores, two refere
   the fonts and A4), printed the way the job prints (chunks of PEOPLE_PER_DOCUMENT, one
   print worker per core, joined): what WeasyPrint costs for the words alone;
 - the size of our letters for the first --one-document-rows people printed as one document,
-  against the same people printed as the job does (chunks joined).
+  against the same people printed as the job does (chunks joined);
+- where the CPU time of one chunk goes, by WeasyPrint phase (cProfile), for our letters and
+  for the plain ones, in ms per letter.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pypdf import PdfReader
 from weasyprint import CSS
 
 from bench.merge_speed import make_app
+from bench.print_speed import profile
 from portal import content, letters, printing
 from portal.i18n import languages
 from portal.letters import Person, page_languages
@@ -53,6 +56,7 @@ from tests.server.harness import (
 from tests.server.test_jobs import list_csv, state_of
 
 SAMPLE_SECONDS = 0.2
+PROFILE_RUNS = 3  # chunks profiled (cProfile, garbage collector off) for each kind of letter
 # One WeasyPrint document of 1,000 letters takes about 4 GB and minutes: by default the
 # size comparison uses the first 100 (--one-document-rows changes it).
 ONE_DOCUMENT_ROWS = 100
@@ -223,6 +227,15 @@ def references(rows: int, one_document_rows: int) -> dict[str, object]:
             plain_pdf = printing.print_in_parallel(documents, stylesheet="plain")
             plain_seconds = time.perf_counter() - began
 
+            # Where the time of one chunk goes, ours against the plain letter's words.
+            ours = letters.letters_html(letter, municipality, groups[0])
+            profiles = {
+                "ours": profile(lambda: shared.render(ours, stylesheet="letter"), PROFILE_RUNS),
+                "plain": profile(
+                    lambda: shared.render(documents[0], stylesheet="plain"), PROFILE_RUNS
+                ),
+            }
+
             first = people[:one_document_rows]
             one_document = shared.render(
                 letters.letters_html(letter, municipality, first), stylesheet="letter"
@@ -236,6 +249,17 @@ def references(rows: int, one_document_rows: int) -> dict[str, object]:
         "one_document_bytes": len(one_document),
         "joined_bytes": len(joined),
         "joined_over_one_document": round(len(joined) / len(one_document), 2),
+        "profile_people": len(groups[0]),
+        "profile_ms_per_letter": {
+            name: {
+                "all": round(result["profiled_ms"] / len(groups[0]), 1),
+                **{
+                    phase["phase"].split(" (")[0]: round(phase["ms"] / len(groups[0]), 1)
+                    for phase in result["phases"]
+                },
+            }
+            for name, result in profiles.items()
+        },
     }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 # The asserts in the helper modules explain a failure the way those in the tests do.
 pytest.register_assert_rewrite(
@@ -32,6 +33,7 @@ from portal import content, create_app  # noqa: E402 - after the instance folder
 from portal.accounts import User, db  # noqa: E402
 from portal.config import PROJECT_ROOT  # noqa: E402
 from portal.texts import Content  # noqa: E402
+from tools.chromium import launch_chromium  # noqa: E402
 
 CONTENT = PROJECT_ROOT / "content"
 STATIC = PROJECT_ROOT / "static"
@@ -159,3 +161,25 @@ def app_on(content_copy: Path) -> Iterator[Callable[..., Flask]]:
         )
 
     return make
+
+
+# One Playwright driver and one chromium for the whole run: the browser tests and the
+# server tests that use a real browser share them (Playwright starts once per thread).
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    """Start Playwright's driver once for the whole run."""
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    """Launch Debian's chromium once; every test gets its own context in it."""
+    launched = launch_chromium(playwright_driver)
+    try:
+        yield launched
+    finally:
+        launched.close()

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.config import PROJECT_ROOT
 from tests.conftest import LANGUAGES, STEP_SLUGS
-from tools.chromium import launch_chromium
 
 # A small, cheap phone: the smallest screen the portal is made for, at one pixel per CSS pixel.
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 1}
@@ -65,26 +64,6 @@ def live_server(live_app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[Playwright]:
-    """Start Playwright's driver once for the whole run."""
-    driver = sync_playwright().start()
-    try:
-        yield driver
-    finally:
-        driver.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright) -> Iterator[Browser]:
-    """Launch Debian's chromium once; every test gets its own context in it."""
-    launched = launch_chromium(playwright_driver)
-    try:
-        yield launched
-    finally:
-        launched.close()
 
 
 @pytest.fixture

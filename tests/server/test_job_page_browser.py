@@ -1,4 +1,5 @@
-"""The job page in a real browser (Debian's chromium), on the real server, in Arabic.
+"""The job page in a real browser (Debian's chromium, the `browser` fixture of
+tests/conftest.py), on the real server, in Arabic.
 
 A staff member whose browser asks for Arabic uploads a list through the form; the job page
 reads right to left, its progress bar moves without the page being loaded again (job.js),
@@ -8,16 +9,13 @@ JavaScript the page refreshes itself until the PDF is offered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from portal.config import PROJECT_ROOT
 from tests.pdf_tools import page_count, pages_text
 from tests.server.harness import LIST_PAGE, MUNICIPALITY, PASSWORD, Server
 from tests.server.test_jobs import list_csv
-from tools.chromium import launch_chromium
 
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
 JOB_MILLISECONDS = 180_000
@@ -25,24 +23,10 @@ PEOPLE_WITH_SCRIPT = 120  # long enough to see the bar move a few times
 PEOPLE_WITHOUT_SCRIPT = 30
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    """Launch Debian's chromium once for the tests of this file."""
-    driver: Playwright = sync_playwright().start()
-    try:
-        launched = launch_chromium(driver)
-        try:
-            yield launched
-        finally:
-            launched.close()
-    finally:
-        driver.stop()
-
-
-def arabic_staff_page(chromium: Browser, server: Server, email: str, script: bool) -> Page:
+def arabic_staff_page(browser: Browser, server: Server, email: str, script: bool) -> Page:
     """Return a page of a browser that asks for Arabic, logged in through the login form."""
     server.account(email, "staff", MUNICIPALITY)
-    context = chromium.new_context(locale="ar", java_script_enabled=script, accept_downloads=True)
+    context = browser.new_context(locale="ar", java_script_enabled=script, accept_downloads=True)
     page = context.new_page()
     page.goto(f"http://127.0.0.1:{server.port}/staff/login")
     page.fill("#email", email)
@@ -64,9 +48,9 @@ def upload_list(page: Page, server: Server, people: int) -> None:
 
 
 def test_the_arabic_job_page_moves_its_bar_and_then_offers_the_pdf(
-    chromium: Browser, server: Server
+    browser: Browser, server: Server
 ) -> None:
-    page = arabic_staff_page(chromium, server, "browser.job@example.org", script=True)
+    page = arabic_staff_page(browser, server, "browser.job@example.org", script=True)
     upload_list(page, server, PEOPLE_WITH_SCRIPT)
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
@@ -108,9 +92,9 @@ def test_the_arabic_job_page_moves_its_bar_and_then_offers_the_pdf(
 
 
 def test_without_javascript_the_job_page_refreshes_itself_until_the_pdf_is_offered(
-    chromium: Browser, server: Server
+    browser: Browser, server: Server
 ) -> None:
-    page = arabic_staff_page(chromium, server, "browser.job2@example.org", script=False)
+    page = arabic_staff_page(browser, server, "browser.job2@example.org", script=False)
     upload_list(page, server, PEOPLE_WITHOUT_SCRIPT)
     assert page.locator("html").get_attribute("dir") == "rtl"
     # Nothing on this page runs script: only its own refresh brings the download button.

@@ -17,6 +17,10 @@ from typing import Any, NoReturn
 # A web request that takes longer is a bug: long work belongs in a job.
 timeout = 30
 graceful_timeout = 20
+# Which X-Forwarded-* headers count is decided in one place, the app (PORTAL_TRUSTED_PROXIES):
+# gunicorn would otherwise believe X-Forwarded-Proto from any client on 127.0.0.1, and a
+# client could make the QR codes of a print lead to https where there is none.
+secure_scheme_headers: dict[str, str] = {}
 # The app (its libraries, content, fonts) is loaded once, before the web workers and the job
 # worker are forked: they share those memory pages instead of each holding a copy (about
 # 100 MB a process, bench/README.md). It opens no connection that a child would inherit
@@ -32,7 +36,12 @@ _job_worker: list[int] = []
 
 
 def when_ready(server: Any) -> None:
-    """Fork the job worker once the web server listens."""
+    """Say where prints lead; fork the job worker once the web server listens."""
+    public = server.app.wsgi().config["PUBLIC_BASE_URL"]
+    server.log.info(
+        "QR codes and links on prints lead to %s",
+        public or "the address each request came in on (set PORTAL_PUBLIC_BASE_URL to fix it)",
+    )
     pid = os.fork()
     if pid == 0:
         run_job_worker(server)

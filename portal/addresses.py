@@ -6,7 +6,7 @@ argument of each function, never something found in the request.
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 
 from .texts import Municipality
 
@@ -33,7 +33,24 @@ def print_url(
     return page + ("-bilingual" if bilingual else "") + ".pdf"
 
 
+class NoPublicAddress(RuntimeError):
+    """A print was made outside a web request, and PORTAL_PUBLIC_BASE_URL is not set."""
+
+
+def public_base_url() -> str:
+    """Return the address a printed QR code or link leads to, without a trailing slash:
+    PORTAL_PUBLIC_BASE_URL, else the address the current request came in on."""
+    configured = str(current_app.config["PUBLIC_BASE_URL"]).strip()
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    raise NoPublicAddress(
+        "Prints made outside a web request need the site's public address: set "
+        "PORTAL_PUBLIC_BASE_URL, e.g. PORTAL_PUBLIC_BASE_URL=https://wegwijs.example.nl"
+    )
+
+
 def online_url(lang: str, step: str | None = None, municipality: Municipality | None = None) -> str:
     """Return the full web address that a printed QR code or link leads to."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + plan_url(lang, step, municipality)
+    return public_base_url() + plan_url(lang, step, municipality)

@@ -29,8 +29,11 @@ DEFAULTS: dict[str, Any] = {
     "CONTENT_RELOAD_INTERVAL": 2.0,
     # Public pages may be kept this long by browsers and shared caches.
     "PUBLIC_MAX_AGE": 600,
-    # Address the site is reached at; used for links that leave the page (QR codes, prints).
-    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # The public address of the site, e.g. https://wegwijs.tilburg.nl: every QR code and
+    # printed link leads there. Unset: a print made through the web carries the address its
+    # request came in on (X-Forwarded-Host/-Proto count only from TRUSTED_PROXIES); a print
+    # made outside a request (the command line) fails and says to set it.
+    "PUBLIC_BASE_URL": "",
     # Served over HTTPS: cookies get the Secure flag and browsers are told to keep to HTTPS
     # (Strict-Transport-Security). Set PORTAL_HTTPS=1 behind a proxy that ends TLS.
     "HTTPS": False,

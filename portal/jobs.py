@@ -36,6 +36,7 @@ from sqlalchemy import String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import content
+from .addresses import public_base_url
 from .database import db
 from .letters import PEOPLE_PER_DOCUMENT, Person, letters_html
 from .printing import print_each, print_in_parallel
@@ -70,6 +71,8 @@ class Job(db.Model):  # type: ignore[name-defined]
     downloaded: Mapped[bool] = mapped_column(default=False)
     # pdf: one print-ready PDF; zip: a ZIP with one PDF per person, named by row number.
     output: Mapped[str] = mapped_column(String(8), default="pdf")
+    # Where the letters' QR codes lead: the public address when the list was uploaded.
+    public_base: Mapped[str] = mapped_column(String(200), default="")
 
     def seconds_left(self) -> int | None:
         """Estimate the seconds until the job is done, from its speed so far."""
@@ -180,6 +183,7 @@ def start_merge(
         letter=letter,
         total=len(people),
         output=output if output in OUTPUTS else "pdf",
+        public_base=public_base_url(),
     )
     records = json.dumps([person_record(p) for p in people]).encode("utf-8")
     write_encrypted(job_files(job.id)[0], records)
@@ -316,8 +320,18 @@ def init_app(app: Flask) -> None:
     huey = make_queue(app)
 
     def merge_task(job_id: str) -> None:
-        # A request context of its own: letters carry links (QR codes) built with url_for.
-        with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+        # A request context of its own, on the address the list was uploaded to: letters
+        # carry links (QR codes) built with url_for.
+        with app.app_context():
+            job = db.session.get(Job, job_id)
+            if job is None:
+                return
+            base = job.public_base or str(app.config["PUBLIC_BASE_URL"])
+            if not base:  # a job queued before jobs remembered their address
+                job.fail("print-failed")
+                db.session.commit()
+                return
+        with app.test_request_context(base_url=base):
             run_merge(job_id)
 
     app.extensions["wegwijs_queue"] = huey

@@ -27,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import content
+from .addresses import public_base_url
 from .assets import AssetStore
 
 # Documents are rendered as if they lived on this address; the fetcher maps it to our files.
@@ -208,7 +209,8 @@ def cached_public_pdf(key_parts: list[str], render_html: Callable[[], str]) -> b
     """
     shared = printer()
     assets: AssetStore = current_app.extensions["wegwijs_assets"]
-    key_text = "|".join([*key_parts, shared.code_version, assets.version])
+    # The QR codes and links lead to the public address: part of what goes into the PDF.
+    key_text = "|".join([*key_parts, public_base_url(), shared.code_version, assets.version])
     key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
     pdf = shared.cache.get(key)
     if pdf is None:

@@ -1,11 +1,14 @@
-"""Public addresses are built in one place; inside a municipality's view they stay in it."""
+"""Public addresses are built in one place; inside a municipality's view they stay in it; a
+print leads to the public address (PORTAL_PUBLIC_BASE_URL, or the address of its request)."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
-from portal.addresses import online_url, plan_url, print_url
+from portal.addresses import NoPublicAddress, online_url, plan_url, print_url
 from tests.conftest import content_of
+from tests.pdf_tools import qr_codes
 
 
 def test_addresses_outside_a_municipality_view(app: Flask) -> None:
@@ -40,3 +43,23 @@ def test_a_printed_address_is_the_public_address_of_the_page() -> None:
             "https://wegwijs.example/ti/gemeente/tilburg/plan/pip/"
         )
         assert online_url("ar") == "https://wegwijs.example/ar/plan/"
+
+
+def test_without_the_setting_a_print_leads_to_the_address_of_its_request(app: Flask) -> None:
+    assert not app.config["PUBLIC_BASE_URL"]
+    with app.test_request_context(base_url="https://wegwijs.example:8443/"):
+        assert online_url("ar") == "https://wegwijs.example:8443/ar/plan/"
+
+
+def test_without_the_setting_a_print_outside_a_request_says_what_to_set(app: Flask) -> None:
+    with app.app_context(), pytest.raises(NoPublicAddress, match="PORTAL_PUBLIC_BASE_URL"):
+        online_url("ar")
+
+
+def test_the_qr_code_of_a_public_pdf_leads_to_the_host_it_was_asked_on(app: Flask) -> None:
+    client = app.test_client()
+    for base in ("http://wegwijs.example:8080", "https://portaal.example"):
+        response = client.get("/ti/plan/pip.pdf", base_url=base)
+        assert response.status_code == 200
+        # Each address gets its own PDF: the cache never hands one host's codes to another.
+        assert qr_codes(response.data) == [f"{base}/ti/plan/pip/"]

@@ -20,6 +20,7 @@ from .checks import check_all, status_rows
 from .database import db
 from .i18n import languages
 from .loading import load_content
+from .prebuild import prints_cli
 from .textfiles import SOURCE_LANGUAGE, read_text, with_setting, write_atomically
 
 STATES = ("missing", "outdated", "draft", "reviewed")
@@ -147,7 +148,8 @@ def run_consumer(workers: int) -> NoReturn:
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    consumer = Consumer(jobs.queue(), workers=workers, worker_type="thread", periodic=False)
+    # Periodic: the public PDFs are rendered ahead every minute (prebuild.py).
+    consumer = Consumer(jobs.queue(), workers=workers, worker_type="thread", periodic=True)
     try:
         consumer.run()
     finally:
@@ -158,3 +160,4 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(content_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(prints_cli)

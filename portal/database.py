@@ -6,6 +6,7 @@ PORTAL_DATABASE_URL points elsewhere (e.g. PostgreSQL) when a region runs severa
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -39,6 +40,7 @@ def create_tables() -> None:
 
 def init_app(app: Flask) -> None:
     """Connect the app to its database and make sure its tables are there."""
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)  # SQLite's folder
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(app))
     db.init_app(app)
     with app.app_context():

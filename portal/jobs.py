@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import logging
+import multiprocessing
 import os
 import secrets
 import threading
@@ -31,7 +32,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,7 +40,8 @@ from . import content
 from .addresses import public_base_url
 from .database import db
 from .letters import PEOPLE_PER_DOCUMENT, Person, letters_html
-from .printing import print_each, print_in_parallel
+from .prebuild import prebuild
+from .printing import PRINT_NICENESS, print_each, print_in_parallel
 
 log = logging.getLogger(__name__)
 
@@ -334,5 +336,18 @@ def init_app(app: Flask) -> None:
         with app.test_request_context(base_url=base):
             run_merge(job_id)
 
+    def prebuild_task() -> None:
+        # Only with a public address: a PDF's QR codes lead there. In a process of its own,
+        # at a low priority, that gives its memory back when it ends.
+        if app.config["PUBLIC_BASE_URL"]:
+            builder = multiprocessing.get_context("fork").Process(target=prebuild_quietly)
+            builder.start()
+            builder.join()
+
+    def prebuild_quietly() -> None:
+        os.nice(PRINT_NICENESS)
+        prebuild(app)
+
     app.extensions["wegwijs_queue"] = huey
     app.extensions["wegwijs_merge_task"] = huey.task(name="merge")(merge_task)
+    huey.periodic_task(crontab(minute="*"), name="prebuild")(prebuild_task)

@@ -4,16 +4,17 @@ the print templates rendered per language, and the worker processes that print l
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import gc
 import hashlib
 import io
 import multiprocessing
 import os
+import shutil
 import signal
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,16 +26,18 @@ from pypdf import PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from werkzeug.exceptions import ServiceUnavailable
 
 from . import content
 from .addresses import public_base_url
 from .assets import AssetStore
+from .textfiles import write_atomically
 
 # Documents are rendered as if they lived on this address; the fetcher maps it to our files.
 PRINT_BASE_URL = "https://print.invalid/"
 PDF_MIMETYPE = "application/pdf"
-# How many public PDFs a worker keeps; each is at most a few hundred KB.
-CACHE_SIZE = 64
+# Asked for a public PDF while another is being made: try again after this many seconds.
+PRINT_BUSY_RETRY_SECONDS = 5
 MAX_PRINT_WORKERS = 4
 # How much print workers give way to the web workers on the same cores (0 = not at all).
 PRINT_NICENESS = 10
@@ -84,32 +87,57 @@ class OwnFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, file.read_bytes(), {"Content-Type": "font/ttf"})
 
 
-class PdfCache:
-    """Keep recent public PDFs in memory, keyed by a hash of everything that went into them.
+class PrintBusy(ServiceUnavailable):
+    """Another public PDF is being made: this one is not made now (503, try again)."""
 
-    Only for public documents: a personal plan or letter must never be cached.
+    description = "busy"
+
+
+class PdfCache:
+    """Public PDFs on disk in the instance folder, shared by every worker and every restart.
+
+    A folder per generation (content, code and static files): the first PDF of a new
+    generation removes the older folders. Only for public documents: a personal plan or
+    letter is never cached.
     """
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
-    def get(self, key: str) -> bytes | None:
-        """Return a cached PDF and mark it as recently used."""
-        with self._lock:
-            pdf = self._items.get(key)
-            if pdf is not None:
-                self._items.move_to_end(key)
-            return pdf
+    def path(self, generation: str, key: str) -> Path:
+        """Return where a PDF of a generation is kept."""
+        return self.folder / generation / f"{key}.pdf"
 
-    def put(self, key: str, pdf: bytes) -> None:
-        """Remember a PDF, forgetting the least recently used one when full."""
-        with self._lock:
-            self._items[key] = pdf
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+    def get(self, generation: str, key: str) -> bytes | None:
+        """Return a kept PDF, or None."""
+        try:
+            return self.path(generation, key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, generation: str, key: str, pdf: bytes) -> None:
+        """Keep a PDF (written whole or not at all); forget older generations."""
+        target = self.path(generation, key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, pdf)
+        for old in self.folder.iterdir():
+            if old.is_dir() and old.name != generation:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @contextmanager
+    def render_slot(self, wait: bool) -> Iterator[None]:
+        """Hold the one right to render a public PDF, across every worker of this machine.
+
+        Without `wait`, raise PrintBusy when another process renders: a web worker never
+        waits for that, so a storm of PDF requests leaves the others free for pages.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "render.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError as busy:
+                raise PrintBusy(retry_after=PRINT_BUSY_RETRY_SECONDS) from busy
+            yield
 
 
 class Printer:
@@ -129,7 +157,7 @@ class Printer:
             )
             for name in STYLESHEETS
         }
-        self.cache = PdfCache()
+        self.cache = PdfCache(Path(app.config["INSTANCE_DIR"]) / "pdf-cache")
         # Pictograms and QR-free images are the same in every print: parse each once.
         self.image_cache: dict[str, object] = {}
         self.code_version = code_version(Path(app.root_path))
@@ -201,21 +229,30 @@ def pdf_response(pdf: bytes, filename: str, *, public: bool, attachment: bool = 
     return response
 
 
-def cached_public_pdf(key_parts: list[str], render_html: Callable[[], str]) -> bytes:
-    """Return a public PDF from the cache, rendering and storing it on the first request.
+def cached_public_pdf(
+    key_parts: list[str], render_html: Callable[[], str], *, wait: bool = False
+) -> bytes:
+    """Return a public PDF from the cache, rendering and storing it when it is not there.
 
-    `key_parts` must name everything that goes into the document besides the code and static
-    files (which are added here): content version, language, municipality, variant.
+    `key_parts` must name what goes into the document besides the content, the code, the
+    static files and the public address (added here): language, municipality, variant.
+    One PDF is rendered at a time on this machine; without `wait` a request that finds
+    another one rendering gets PrintBusy (503) instead of waiting.
     """
     shared = printer()
     assets: AssetStore = current_app.extensions["wegwijs_assets"]
+    generation_text = "|".join([content.current().version, shared.code_version, assets.version])
+    generation = hashlib.sha256(generation_text.encode("utf-8")).hexdigest()[:16]
     # The QR codes and links lead to the public address: part of what goes into the PDF.
-    key_text = "|".join([*key_parts, public_base_url(), shared.code_version, assets.version])
+    key_text = "|".join([*key_parts, public_base_url()])
     key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
-    pdf = shared.cache.get(key)
+    pdf = shared.cache.get(generation, key)
     if pdf is None:
-        pdf = shared.render(render_html())
-        shared.cache.put(key, pdf)
+        with shared.cache.render_slot(wait):
+            pdf = shared.cache.get(generation, key)  # made meanwhile by whoever held the slot
+            if pdf is None:
+                pdf = shared.render(render_html())
+                shared.cache.put(generation, key, pdf)
     return pdf
 
 

@@ -180,7 +180,7 @@ def plan_pdf(
         )
 
     key = ["plan", lang, municipality.slug if municipality else "", step_slug or "*"]
-    key += ["bilingual" if bilingual else "single", loaded.version]
+    key += ["bilingual" if bilingual else "single"]
     pdf = cached_public_pdf(key, render_html)
     name = "-".join(filter(None, ["wegwijs", lang, step_slug or "plan", "nl" if bilingual else ""]))
     return pdf_response(pdf, f"{name}.pdf", public=True)
@@ -238,12 +238,14 @@ def healthz() -> Response:
     return response
 
 
-def error_page(error: HTTPException) -> tuple[str, int]:
+def error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """Show an error as a friendly page in the reader's language, with a way back."""
     code = error.code or 500
     area = request.path.split("/")[1] if request.path.startswith(("/staff/", "/editor/")) else ""
     page = render_template("public/error.html", code=code, back=way_back(), area=area)
-    return page, code
+    # Retry-After of a 503, Allow of a 405: what the error itself says about trying again.
+    headers = {k: v for k, v in error.get_headers() if k.lower() in ("retry-after", "allow")}
+    return page, code, headers
 
 
 def way_back() -> str | None:

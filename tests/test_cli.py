@@ -8,8 +8,10 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from portal import create_app
 from portal.loading import load_content
-from tests.conftest import LANGUAGES, STATIC
+from portal.prebuild import prebuild, public_pdf_paths
+from tests.conftest import LANGUAGES, STATIC, content_of
 
 
 def test_check_passes_on_the_bundled_content(runner: FlaskCliRunner) -> None:
@@ -53,3 +55,28 @@ def test_stamp_refuses_the_dutch_source(content_copy: Path, app_on: Callable[...
     result = app.test_cli_runner().invoke(args=["content", "stamp", str(source)])
     assert result.exit_code != 0
     assert "Dutch source" in result.output
+
+
+def test_prints_build_needs_the_public_address(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path)})
+    result = app.test_cli_runner().invoke(args=["prints", "build"])
+    assert result.exit_code != 0
+    assert "PORTAL_PUBLIC_BASE_URL" in result.output
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_every_public_pdf_is_named_once_and_prebuilt_into_the_cache(tmp_path: Path) -> None:
+    config = {"TESTING": True, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path)}
+    app = create_app(config | {"PUBLIC_BASE_URL": "https://wegwijs.example.nl"})
+    loaded = content_of(app)
+    with app.test_request_context():
+        paths = public_pdf_paths()
+    places = 1 + len(loaded.municipalities)
+    variants = 1 + 2 * (len(LANGUAGES) - 1)  # Dutch has no bilingual print
+    assert len(paths) == len(set(paths)) == places * (1 + len(loaded.steps)) * variants
+    assert "/ti/gemeente/tilburg/plan/pip-bilingual.pdf" in paths
+    # A round with no time left still asks for one PDF: the cache fills a little every round.
+    asked, left = prebuild(app, seconds=0)
+    assert (asked, left) == (1, len(paths) - 1)
+    (made,) = (tmp_path / "pdf-cache").rglob("*.pdf")
+    assert made.read_bytes().startswith(b"%PDF")

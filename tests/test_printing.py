@@ -3,12 +3,12 @@ pdffonts, pdftotext, pdftoppm and zbarimg; and what printing.py lets a print loa
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 from portal import create_app
 from portal.printing import Printer, PrintError, printer
 from portal.texts import Content, Step
+from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STATIC, STEP_SLUGS, content_of
 from tests.files import bump_mtime
 from tests.pdf_tools import (
@@ -293,31 +294,34 @@ def render_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = Printer.render
 
-    def counting(self: Printer, html: str) -> bytes:
+    def counting(self: Printer, html: str, **options: Any) -> bytes:
         calls.append(html)
-        return real(self, html)
+        return real(self, html, **options)
 
     monkeypatch.setattr(Printer, "render", counting)
     return calls
 
 
-def cache_key(app: Flask, parts: list[str]) -> str:
-    """Return the cache key of cached_public_pdf: the parts, the code and the static files."""
-    shared: Printer = app.extensions["wegwijs_printer"]
-    version = app.extensions["wegwijs_assets"].version
-    return hashlib.sha256("|".join([*parts, shared.code_version, version]).encode()).hexdigest()
+def cached_pdfs(app: Flask) -> list[Path]:
+    """Return the PDFs in an app's shared cache of public prints (instance/pdf-cache)."""
+    return sorted((Path(app.config["INSTANCE_DIR"]) / "pdf-cache").rglob("*.pdf"))
+
+
+@pytest.fixture
+def own_instance(tmp_path: Path) -> dict[str, str]:
+    """Settings for an app with an instance folder, and so a PDF cache, of its own."""
+    return {"INSTANCE_DIR": str(tmp_path / "instance")}
 
 
 def test_a_second_request_for_a_print_is_served_from_the_cache(
-    app: Flask, render_calls: list[str]
+    own_instance: dict[str, str], render_calls: list[str]
 ) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"} | own_instance)
     client = app.test_client()
     first = client.get("/ar/plan/pip-bilingual.pdf")
     assert first.status_code == 200
     assert len(render_calls) == 1
-    content_version = content_of(app).version
-    key = cache_key(app, ["plan", "ar", "", "pip", "bilingual", content_version])
-    assert app.extensions["wegwijs_printer"].cache.get(key) == first.data
+    assert [path.read_bytes() for path in cached_pdfs(app)] == [first.data]
 
     second = client.get("/ar/plan/pip-bilingual.pdf")
     assert second.data == first.data
@@ -328,12 +332,46 @@ def test_a_second_request_for_a_print_is_served_from_the_cache(
     client.get(f"/ar/gemeente/{LOCAL}/plan/pip-bilingual.pdf")
     client.get("/ti/plan/pip-bilingual.pdf")
     assert len(render_calls) == 4
+    assert len(cached_pdfs(app)) == 4
+
+
+def test_another_worker_and_a_restart_find_the_print_in_the_shared_cache(
+    own_instance: dict[str, str], render_calls: list[str]
+) -> None:
+    first = create_app({"TESTING": True, "SECRET_KEY": "test-secret"} | own_instance)
+    pdf = first.test_client().get("/en/plan.pdf").data
+    # A second app on the same instance folder: another gunicorn worker, or a restart.
+    second = create_app({"TESTING": True, "SECRET_KEY": "test-secret"} | own_instance)
+    assert second.test_client().get("/en/plan.pdf").data == pdf
+    assert len(render_calls) == 1
+
+
+def test_while_another_print_is_made_a_reader_gets_a_page_to_try_again(
+    own_instance: dict[str, str], render_calls: list[str]
+) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"} | own_instance)
+    cache = app.extensions["wegwijs_printer"].cache
+    with cache.render_slot(wait=True):  # another worker is rendering a PDF
+        response = app.test_client().get("/ar/plan/pip.pdf")
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        page = response.get_data(as_text=True)
+        assert 'dir="rtl"' in page
+        assert app_message(app, "The PDF is not ready yet", "ar") in page
+        # The pages themselves are not held up.
+        assert app.test_client().get("/ar/plan/pip/").status_code == 200
+    assert render_calls == []
+    assert app.test_client().get("/ar/plan/pip.pdf").status_code == 200
 
 
 def test_changed_content_gives_a_new_print_with_the_new_text(
-    content_copy: Path, app_on: Callable[..., Flask], render_calls: list[str]
+    content_copy: Path,
+    app_on: Callable[..., Flask],
+    render_calls: list[str],
+    own_instance: dict[str, str],
 ) -> None:
-    client = app_on().test_client()
+    app = app_on(**own_instance)
+    client = app.test_client()
     before = client.get("/ti/plan/pip.pdf").data
     source = content_copy / "plan" / "05-pip" / "ti.md"
     text = source.read_text(encoding="utf-8")
@@ -346,6 +384,8 @@ def test_changed_content_gives_a_new_print_with_the_new_text(
     after = client.get("/ti/plan/pip.pdf").data
     assert after != before
     assert len(render_calls) == 2
+    # The PDFs of the old content are gone from the cache: only the new one is left.
+    assert [path.read_bytes() for path in cached_pdfs(app)] == [after]
     text_after = normalise("\n".join(pages_text(after)))
     assert new_title in text_after
     assert normalise(old_title.group(1)) not in text_after
@@ -445,8 +485,10 @@ def test_a_print_refuses_anything_but_our_own_files(app: Flask, body: str) -> No
 
 
 @pytest.fixture
-def failing_app(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    """Return an app whose printer cannot load the pictograms (as if a file went missing)."""
+def failing_app(own_instance: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """Return an app whose printer cannot load the pictograms (as if a file went missing);
+    its PDF cache is empty, so it must print."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"} | own_instance)
     fetcher = app.extensions["wegwijs_printer"].fetcher
     real = fetcher.assets
     files = {k: v for k, v in real.files.items() if not k.startswith("pictograms/print/")}

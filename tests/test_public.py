@@ -11,6 +11,7 @@ import pytest
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
+from portal import create_app
 from portal.markup import isolate
 from tests.catalogs import shown_text
 from tests.conftest import (
@@ -248,7 +249,10 @@ def test_public_pages_may_be_cached_and_are_compressed(client: FlaskClient, url:
     assert "Accept-Encoding" in response.headers["Vary"]
 
 
-def test_every_template_is_rendered_by_some_page(app: Flask, client: FlaskClient) -> None:
+def test_every_template_is_rendered_by_some_page(tmp_path: Path) -> None:
+    # An instance folder of its own: an empty PDF cache, so the public PDF is printed.
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_DIR": str(tmp_path)})
+    client = app.test_client()
     rendered: set[str] = set()
 
     def record(sender: Flask, template, context, **extra: object) -> None:

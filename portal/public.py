@@ -22,7 +22,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
 from . import content
-from .addresses import online_url, plan_url, print_url
+from .addresses import online_url, plan_url, print_url, public_base_url
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
 from .printing import cached_public_pdf, pdf_response, render_in, render_print_template
@@ -65,9 +65,27 @@ def render_public(
     are shown, and every link on the page stays inside its view.
     """
     page = render_template(
-        template, content=content.current(), municipality=municipality, **context
+        template,
+        content=content.current(),
+        municipality=municipality,
+        alternates=language_versions(),
+        **context,
     )
     return public_cache(make_response(page))
+
+
+def language_versions() -> list[tuple[str, str]]:
+    """Return the same page in every language, for search engines (<link rel="alternate"
+    hreflang>): full addresses, and the language chooser as the version for everyone else."""
+    arguments = request.view_args or {}
+    if "lang" not in arguments or request.endpoint is None:
+        return []
+    base = public_base_url()
+    versions = [
+        (code, base + url_for(request.endpoint, **(arguments | {"lang": code})))
+        for code in languages()
+    ]
+    return [*versions, ("x-default", base + url_for(".index"))]
 
 
 @bp.context_processor
@@ -219,6 +237,37 @@ def step_print(lang: str, name: str, municipality: str | None) -> Response:
     if slug != name and lang == "nl":
         return redirect(print_url(lang, slug, municipality=place))
     return plan_pdf(lang, slug, slug != name, place)
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    """Tell search engines what to read: the public pages, not the staff or editor areas."""
+    lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /editor/"]
+    lines.append(f"Sitemap: {public_base_url()}{url_for('.sitemap')}")
+    return public_cache(current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain"))
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    """List every public page in every language, for search engines."""
+    base = public_base_url()
+    page = render_template(
+        "public/sitemap.xml", addresses=[base + path for path in public_page_paths()]
+    )
+    return public_cache(current_app.response_class(page, mimetype="application/xml"))
+
+
+def public_page_paths() -> list[str]:
+    """Return the path of every public page: home, municipalities, the plan and every step,
+    in every language, in general and in every municipality's view."""
+    loaded = content.current()
+    paths = [url_for(".chooser")]
+    for lang in languages():
+        paths += [url_for(".home", lang=lang), url_for(".municipalities", lang=lang)]
+        for place in [None, *loaded.municipalities.values()]:
+            paths += [plan_url(lang, None, place)]
+            paths += [plan_url(lang, step.slug, place) for step in loaded.steps]
+    return paths
 
 
 @bp.route("/healthz")

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-from flask import Flask, Response, current_app, render_template
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import force_locale
 from markupsafe import Markup
 from pypdf import PdfWriter
@@ -107,13 +107,6 @@ class PdfCache:
     def path(self, generation: str, key: str) -> Path:
         """Return where a PDF of a generation is kept."""
         return self.folder / generation / f"{key}.pdf"
-
-    def get(self, generation: str, key: str) -> bytes | None:
-        """Return a kept PDF, or None."""
-        try:
-            return self.path(generation, key).read_bytes()
-        except OSError:
-            return None
 
     def put(self, generation: str, key: str, pdf: bytes) -> None:
         """Keep a PDF (written whole or not at all); forget older generations."""
@@ -215,24 +208,20 @@ def printer() -> Printer:
     return shared
 
 
-def pdf_response(pdf: bytes, filename: str, *, public: bool, attachment: bool = False) -> Response:
-    """Send a PDF to open in the browser (or, as an attachment, to save); personal ones are
-    never stored by anyone."""
+def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> Response:
+    """Send a personal PDF to open in the browser (or, as an attachment, to save); nobody
+    may store it. Public PDFs go out with public_pdf_response."""
     response = Response(pdf, mimetype=PDF_MIMETYPE)
     disposition = "attachment" if attachment else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    if public:
-        max_age = current_app.config["PUBLIC_MAX_AGE"]
-        response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    else:
-        response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def cached_public_pdf(
     key_parts: list[str], render_html: Callable[[], str], *, wait: bool = False
-) -> bytes:
-    """Return a public PDF from the cache, rendering and storing it when it is not there.
+) -> Path:
+    """Return the file of a public PDF in the cache, rendering it when it is not there.
 
     `key_parts` must name what goes into the document besides the content, the code, the
     static files and the public address (added here): language, municipality, variant.
@@ -246,14 +235,23 @@ def cached_public_pdf(
     # The QR codes and links lead to the public address: part of what goes into the PDF.
     key_text = "|".join([*key_parts, public_base_url()])
     key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
-    pdf = shared.cache.get(generation, key)
-    if pdf is None:
+    kept = shared.cache.path(generation, key)
+    if not kept.is_file():
         with shared.cache.render_slot(wait):
-            pdf = shared.cache.get(generation, key)  # made meanwhile by whoever held the slot
-            if pdf is None:
-                pdf = shared.render(render_html())
-                shared.cache.put(generation, key, pdf)
-    return pdf
+            if not kept.is_file():  # made meanwhile by whoever held the slot
+                shared.cache.put(generation, key, shared.render(render_html()))
+    return kept
+
+
+def public_pdf_response(path: Path, filename: str) -> Response:
+    """Send a public PDF from the cache, and "not modified" to a browser that has it already
+    (its name in the cache is a hash of what went into it: the ETag)."""
+    response = Response(path.read_bytes(), mimetype=PDF_MIMETYPE)
+    response.set_etag(path.stem)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_MAX_AGE']}"
+    response.make_conditional(request)
+    return response
 
 
 @functools.lru_cache(maxsize=256)

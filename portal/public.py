@@ -25,7 +25,7 @@ from . import content
 from .addresses import online_url, plan_url, print_url, public_base_url
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
-from .printing import cached_public_pdf, pdf_response, render_in, render_print_template
+from .printing import cached_public_pdf, public_pdf_response, render_in, render_print_template
 from .texts import Municipality
 
 bp = Blueprint("public", __name__)
@@ -199,9 +199,9 @@ def plan_pdf(
 
     key = ["plan", lang, municipality.slug if municipality else "", step_slug or "*"]
     key += ["bilingual" if bilingual else "single"]
-    pdf = cached_public_pdf(key, render_html)
+    pdf = cached_public_pdf(key, render_html)  # the file in the shared cache
     name = "-".join(filter(None, ["wegwijs", lang, step_slug or "plan", "nl" if bilingual else ""]))
-    return pdf_response(pdf, f"{name}.pdf", public=True)
+    return public_pdf_response(pdf, f"{name}.pdf")
 
 
 @bp.route("/<lang:lang>/plan.pdf", defaults={"municipality": None, "variant": ""})

@@ -85,7 +85,7 @@ def personal_plan() -> Response:
     form.fill_choices()
     if form.validate_on_submit():
         pdf = printer().render(personal_plan_html(form.plan()))
-        return pdf_response(pdf, "mijn-stappenplan.pdf", public=False)
+        return pdf_response(pdf, "mijn-stappenplan.pdf")
     return staff_page("staff/personal_plan.html", form.is_submitted(), form=form)
 
 
@@ -104,7 +104,7 @@ def letter(slug: str) -> Response:
             html = letters.letters_html(chosen_letter, municipality, [person])
             pdf = printer().render(html, stylesheet="letter")
             audit("letter", slug, 1, municipality.slug)
-            return pdf_response(pdf, f"{slug}.pdf", public=False)
+            return pdf_response(pdf, f"{slug}.pdf")
         if person is not None:
             preview = letters.letter_pages(chosen_letter, municipality, person)
     elif letterhead.is_submitted():
@@ -220,7 +220,7 @@ def job_download(job_id: str) -> Response:
     # Saved, not shown in a tab: the file is gone from the server once sent, and a tab that
     # is reloaded would find nothing.
     name = f"{found.letter}-{found.total}.pdf"
-    return pdf_response(result, name, public=False, attachment=True)
+    return pdf_response(result, name, attachment=True)
 
 
 @bp.route("/forms/<slug>/", methods=["GET", "POST"])
@@ -242,7 +242,7 @@ def form_print(slug: str) -> Response:
             html = letters.form_html(chosen_form, municipality, lang, mode, values)
             pdf = printer().render(html, fillable=mode == "fillable")
             audit(f"form-{mode}", slug, 1, municipality.slug)
-            return pdf_response(pdf, f"{slug}.pdf", public=False)
+            return pdf_response(pdf, f"{slug}.pdf")
     return staff_page(
         "staff/form.html",
         bool(errors),

@@ -509,3 +509,13 @@ def test_a_print_that_cannot_load_a_file_is_a_friendly_server_error(failing_app:
     assert response.status_code == 500
     assert response.mimetype == "text/html"
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_browser_that_has_the_public_pdf_gets_not_modified(app: Flask) -> None:
+    client = app.test_client()
+    first = client.get("/en/plan/pip.pdf")
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    again = client.get("/en/plan/pip.pdf", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""

@@ -215,7 +215,13 @@ def test_pages_prints_and_logins_keep_working_while_a_worker_is_killed(
         peak = watch.stop()
 
     records = soak.records
-    failures = [r for r in records if r.failed() and not soak.on_purpose(r)]
+    # While the PDF is first made, other requests for it get "not ready yet, try again" (503,
+    # printing.PrintBusy) instead of waiting; once made, it comes from the shared cache, for
+    # every worker and after the kill: from then on every print must succeed.
+    made = min((r.end for r in records if r.kind == "print" and r.status == 200), default=None)
+    assert made is not None, "no print succeeded"
+    not_ready = [r for r in records if r.kind == "print" and r.status == 503 and r.start < made]
+    failures = [r for r in records if r.failed() and not soak.on_purpose(r) and r not in not_ready]
     on_purpose = [r for r in records if r.failed() and soak.on_purpose(r)]
     numbers = {
         "seconds": round(soak.now(), 1),
@@ -225,6 +231,7 @@ def test_pages_prints_and_logins_keep_working_while_a_worker_is_killed(
         "requests_per_second": round(len(records) / SOAK_SECONDS, 1),
         "failures": len(failures),
         "failures_caused_on_purpose": len(on_purpose),
+        "prints_not_ready_yet": len(not_ready),
         "caused_on_purpose": [str(r) for r in on_purpose],
         "worker_killed_at_seconds": round(before, 1),
         "worker_replaced_after_seconds": round(replaced_after, 2),

@@ -60,20 +60,13 @@ PROFILE_RUNS = 3  # chunks profiled (cProfile, garbage collector off) for each k
 # One WeasyPrint document of 1,000 letters takes about 4 GB and minutes: by default the
 # size comparison uses the first 100 (--one-document-rows changes it).
 ONE_DOCUMENT_ROWS = 100
-# The plain letter: our fonts, A4 and the letter's font size, nothing else.
-PLAIN_FONTS = (("Noto Sans", "NotoSans"), ("Noto Sans Arabic", "NotoSansArabic"))
-PLAIN_FONTS += (("Noto Sans Ethiopic", "NotoSansEthiopic"),)
-PLAIN_CSS = "".join(
-    f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-    f'src: url("../fonts/ttf/{file}-{style}.ttf"); }}\n'
-    for family, file in PLAIN_FONTS
-    for weight, style in ((400, "Regular"), (700, "Bold"))
-) + (
-    "@page { size: A4; margin: 20mm; }\n"
-    'html { font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic"; '
-    "font-size: 10.5pt; }\n"
-    ".page { break-after: page; }\n"
-)
+# The plain letter: A4 and the letter's font size, nothing else (every print also gets our
+# fonts, print-fonts.css).
+PLAIN_CSS = """
+@page { size: A4; margin: 20mm; }
+html { font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic"; font-size: 10.5pt; }
+.page { break-after: page; }
+"""
 
 
 def processes(root: int) -> list[int]:
@@ -210,12 +203,7 @@ def references(rows: int, one_document_rows: int) -> dict[str, object]:
             if problems:
                 raise RuntimeError(f"the benchmark's list has problems: {problems[:3]}")
             shared = printing.printer()
-            shared.stylesheets["plain"] = CSS(
-                string=PLAIN_CSS,
-                base_url=shared.stylesheets["letter"].base_url,
-                url_fetcher=shared.fetcher,
-                font_config=shared.font_config,
-            )
+            shared.stylesheets["plain"] = CSS(string=PLAIN_CSS)
             per_document = letters.PEOPLE_PER_DOCUMENT
             groups = [people[i : i + per_document] for i in range(0, rows, per_document)]
             began = time.perf_counter()

@@ -552,7 +552,12 @@ def plain_calls(app: Flask, data: bytes, counts: dict[str, int]) -> dict[str, An
             sample += [(lang, person) for person in of_lang[:wanted]]
         # One letter per document, as the single-letter view prints it, made standalone.
         documents = [
-            (lang, standalone(letters.letters_html(template, municipality, [person]), version))
+            (
+                lang,
+                standalone(
+                    letters.letters_html(template, municipality, [person]), version, "letter"
+                ),
+            )
             for lang, person in sample
         ]
     render_plain(documents[0][1])  # the first call of a process loads what every call needs
@@ -873,7 +878,8 @@ def render(results: dict[str, Any], heading: str) -> str:
         + "); the mean time of each language × its number of letters in the list gives the "
         "estimate. Each call gets one person's letter as the single-letter page prints it "
         "(`letters_html` with one person), made standalone as in the print benchmark (static "
-        "URLs as `file://` paths, `print.css` linked), a fresh `HTML()` each time, the default "
+        "URLs as `file://` paths, `print-fonts.css` and `letter.css` linked), a fresh `HTML()` "
+        "each time, the default "
         "URL fetcher, no `font_config` or cache; one untimed call first. Making that HTML is "
         "not timed for the plain calls (it is for ours).",
         "",

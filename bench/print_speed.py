@@ -11,8 +11,8 @@ PdfCache. Every series is timed with time.perf_counter after a warm-up that is t
    request context and `printer().render(html)` is timed; then the same form is POSTed to
    /staff/personal-plan/ through the test client (CSRF off) to show the full request.
 2. The same HTML made standalone (`/static/<version>/` -> file:// paths into static/, and
-   static/css/print.css linked in <head>, as printing.py passes it separately) through a
-   fresh `weasyprint.HTML(string=..., base_url="file:///<root>/").write_pdf()` each time:
+   static/css/print-fonts.css and print.css linked in <head>, as printing.py passes them)
+   through a fresh `weasyprint.HTML(string=..., base_url="file:///<root>/").write_pdf()` each time:
    default URL fetcher, no font_config, no cache.
 3. `/nl/plan.pdf` through the test client: the first request renders, the next ones come
    from the PdfCache.
@@ -52,11 +52,11 @@ from werkzeug.security import generate_password_hash
 
 from portal import create_app, personal_plan, staff_forms
 from portal.accounts import User, db
-from portal.printing import printer
+from portal.printing import FONTS_STYLESHEET, printer
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
-PRINT_CSS = STATIC / "css" / "print.css"
+CSS_DIR = STATIC / "css"
 PLAIN_BASE_URL = ROOT.as_uri() + "/"
 
 RUNS = 30  # timed runs of every series
@@ -237,11 +237,11 @@ def render_ours(app: Flask, html: str, lang: str) -> tuple[bytes, Series]:
     return pdfs[-1], samples
 
 
-def standalone(html: str, version: str) -> str:
+def standalone(html: str, version: str, stylesheet: str = "print") -> str:
     """Make our print HTML a document a plain WeasyPrint call can print by itself.
 
-    Our static URLs become file:// paths into static/, and the print stylesheet (which
-    printing.py passes as a separate, pre-parsed stylesheet) is linked in <head>.
+    Our static URLs become file:// paths into static/, and the fonts and the print's
+    stylesheet (which printing.py passes pre-parsed) are linked in <head>.
     """
     prefix = f"/static/{version}/"
     if prefix not in html:
@@ -249,8 +249,11 @@ def standalone(html: str, version: str) -> str:
     document = html.replace(f'"{prefix}', f'"{STATIC.as_uri()}/')
     if "</head>" not in document:
         raise RuntimeError("the print HTML has no </head> to put the stylesheet link into")
-    link = f'<link rel="stylesheet" href="{PRINT_CSS.as_uri()}">\n'
-    document = document.replace("</head>", link + "</head>", 1)
+    links = "".join(
+        f'<link rel="stylesheet" href="{(CSS_DIR / f"{name}.css").as_uri()}">\n'
+        for name in (FONTS_STYLESHEET, stylesheet)
+    )
+    document = document.replace("</head>", links + "</head>", 1)
     # Every resource must now be a file of static/ or a data: URL, nothing of the portal's.
     for url in re.findall(r'(?:src|href)="([^"]*)"', document):
         if not (url.startswith(("data:", STATIC.as_uri() + "/", "tel:", "mailto:", "http"))):
@@ -584,7 +587,8 @@ def render(results: dict[str, Any], heading: str) -> str:
         "language and then Dutch, meant to be one sheet each. The POST row adds the form, its "
         "checks and the HTML to the render. The plain call gets the same HTML made standalone "
         "(static "
-        f"URLs as `file://` paths, `print.css` linked in `<head>`), `base_url="
+        "URLs as `file://` paths, `print-fonts.css` and `print.css` linked in `<head>`), "
+        "`base_url="
         f'"{PLAIN_BASE_URL}"`, the default URL fetcher and no `font_config` or cache, fresh '
         "each run. 1 KB = 1,000 bytes.",
         "",

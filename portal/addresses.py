@@ -6,9 +6,21 @@ argument of each function, never something found in the request.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import current_app, has_request_context, request, url_for
 
-from .texts import Municipality
+from .texts import Content, Municipality
+
+
+def plan_pages(
+    langs: Iterable[str], loaded: Content
+) -> list[tuple[str, str | None, Municipality | None]]:
+    """Return every page of the plan as (language, step or None for the whole plan,
+    municipality or None): in every language, in general and in every municipality's view."""
+    places: list[Municipality | None] = [None, *loaded.municipalities.values()]
+    steps: list[str | None] = [None, *(step.slug for step in loaded.steps)]
+    return [(lang, step, place) for lang in langs for place in places for step in steps]
 
 
 def plan_url(lang: str, step: str | None = None, municipality: Municipality | None = None) -> str:

@@ -15,10 +15,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import content
-from .addresses import print_url
+from .addresses import plan_pages, print_url
 from .i18n import languages
 from .textfiles import SOURCE_LANGUAGE
-from .texts import Municipality
 
 # How long the job worker renders public PDFs at a time before it looks for lists of letters.
 PREBUILD_SECONDS = 20.0
@@ -27,16 +26,11 @@ PREBUILD_SECONDS = 20.0
 def public_pdf_paths() -> list[str]:
     """Return the path of every public PDF: the plan and every step, in every language,
     with the Dutch text after it or not, in general and in every municipality's view."""
-    loaded = content.current()
-    places: list[Municipality | None] = [None, *loaded.municipalities.values()]
-    paths = []
-    for lang in languages():
-        variants = (False,) if lang == SOURCE_LANGUAGE else (False, True)
-        for place in places:
-            for step in [None, *(s.slug for s in loaded.steps)]:
-                for bilingual in variants:
-                    paths.append(print_url(lang, step, bilingual, place))
-    return paths
+    return [
+        print_url(lang, step, bilingual, place)
+        for lang, step, place in plan_pages(languages(), content.current())
+        for bilingual in ((False,) if lang == SOURCE_LANGUAGE else (False, True))
+    ]
 
 
 def prebuild(app: Flask, seconds: float | None = PREBUILD_SECONDS) -> tuple[int, int]:

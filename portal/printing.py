@@ -41,8 +41,9 @@ PRINT_BUSY_RETRY_SECONDS = 5
 MAX_PRINT_WORKERS = 4
 # How much print workers give way to the web workers on the same cores (0 = not at all).
 PRINT_NICENESS = 10
-# The stylesheets in static/css/ a print can use.
+# The stylesheets in static/css/ a print can use, and the one with the fonts every print has.
 STYLESHEETS = ("print", "letter")
+FONTS_STYLESHEET = "print-fonts"
 # A print worker's garbage collector: WeasyPrint makes millions of objects, and Python's
 # default (a collection every 700 new objects) spent 10-20% of a letter's time looking
 # through them (bench/README.md). A worker collects rarely while it lays out a document and
@@ -118,16 +119,16 @@ class PdfCache:
                 shutil.rmtree(old, ignore_errors=True)
 
     @contextmanager
-    def render_slot(self, wait: bool) -> Iterator[None]:
+    def render_slot(self) -> Iterator[None]:
         """Hold the one right to render a public PDF, across every worker of this machine.
 
-        Without `wait`, raise PrintBusy when another process renders: a web worker never
-        waits for that, so a storm of PDF requests leaves the others free for pages.
+        Raise PrintBusy when another process renders: a web worker never waits for that, so
+        a storm of PDF requests leaves the others free for pages.
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / "render.lock", "w") as lock:
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as busy:
                 raise PrintBusy(retry_after=PRINT_BUSY_RETRY_SECONDS) from busy
             yield
@@ -139,21 +140,23 @@ class Printer:
     def __init__(self, app: Flask, assets: AssetStore) -> None:
         self.font_config = FontConfiguration()
         self.fetcher = OwnFilesFetcher(assets, Path(app.config["STATIC_DIR"]))
-        # Parsed once, with their fonts: letters have a stylesheet of their own (cheap to lay
+        # Parsed once, the fonts too: letters have a stylesheet of their own (cheap to lay
         # out, see letter.css), everything else uses print.css.
-        self.stylesheets = {
-            name: CSS(
-                string=assets.files[f"css/{name}.css"].body.decode("utf-8"),
-                base_url=f"{PRINT_BASE_URL}static/{assets.version}/css/{name}.css",
-                url_fetcher=self.fetcher,
-                font_config=self.font_config,
-            )
-            for name in STYLESHEETS
-        }
+        self.fonts = self.parse(assets, FONTS_STYLESHEET)
+        self.stylesheets = {name: self.parse(assets, name) for name in STYLESHEETS}
         self.cache = PdfCache(Path(app.config["INSTANCE_DIR"]) / "pdf-cache")
         # Pictograms and QR-free images are the same in every print: parse each once.
         self.image_cache: dict[str, object] = {}
         self.code_version = code_version(Path(app.root_path))
+
+    def parse(self, assets: AssetStore, name: str) -> CSS:
+        """Parse static/css/<name>.css, loading the fonts it declares into our font config."""
+        return CSS(
+            string=assets.files[f"css/{name}.css"].body.decode("utf-8"),
+            base_url=f"{PRINT_BASE_URL}static/{assets.version}/css/{name}.css",
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
 
     def render(self, html: str, *, stylesheet: str = "print", fillable: bool = False) -> bytes:
         """Turn our own HTML into PDF bytes; raise PrintError when anything fails to load.
@@ -164,7 +167,7 @@ class Printer:
         document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=self.fetcher)
         try:
             pdf = document.write_pdf(
-                stylesheets=[self.stylesheets[stylesheet]],
+                stylesheets=[self.fonts, self.stylesheets[stylesheet]],
                 font_config=self.font_config,
                 cache=self.image_cache,
                 pdf_forms=fillable,
@@ -218,15 +221,13 @@ def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> Resp
     return response
 
 
-def cached_public_pdf(
-    key_parts: list[str], render_html: Callable[[], str], *, wait: bool = False
-) -> Path:
+def cached_public_pdf(key_parts: list[str], render_html: Callable[[], str]) -> Path:
     """Return the file of a public PDF in the cache, rendering it when it is not there.
 
     `key_parts` must name what goes into the document besides the content, the code, the
     static files and the public address (added here): language, municipality, variant.
-    One PDF is rendered at a time on this machine; without `wait` a request that finds
-    another one rendering gets PrintBusy (503) instead of waiting.
+    One PDF is rendered at a time on this machine: a request that finds another one
+    rendering gets PrintBusy (503) instead of waiting.
     """
     shared = printer()
     assets: AssetStore = current_app.extensions["wegwijs_assets"]
@@ -237,7 +238,7 @@ def cached_public_pdf(
     key = hashlib.sha256(key_text.encode("utf-8")).hexdigest()
     kept = shared.cache.path(generation, key)
     if not kept.is_file():
-        with shared.cache.render_slot(wait):
+        with shared.cache.render_slot():
             if not kept.is_file():  # made meanwhile by whoever held the slot
                 shared.cache.put(generation, key, shared.render(render_html()))
     return kept

@@ -22,7 +22,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
 from . import content
-from .addresses import online_url, plan_url, print_url, public_base_url
+from .addresses import online_url, plan_pages, plan_url, print_url, public_base_url
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
 from .printing import cached_public_pdf, public_pdf_response, render_in, render_print_template
@@ -260,14 +260,11 @@ def sitemap() -> Response:
 def public_page_paths() -> list[str]:
     """Return the path of every public page: home, municipalities, the plan and every step,
     in every language, in general and in every municipality's view."""
-    loaded = content.current()
     paths = [url_for(".chooser")]
     for lang in languages():
         paths += [url_for(".home", lang=lang), url_for(".municipalities", lang=lang)]
-        for place in [None, *loaded.municipalities.values()]:
-            paths += [plan_url(lang, None, place)]
-            paths += [plan_url(lang, step.slug, place) for step in loaded.steps]
-    return paths
+    plan = plan_pages(languages(), content.current())
+    return paths + [plan_url(lang, step, place) for lang, step, place in plan]
 
 
 @bp.route("/healthz")

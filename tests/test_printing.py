@@ -3,6 +3,7 @@ pdffonts, pdftotext, pdftoppm and zbarimg; and what printing.py lets a print loa
 
 from __future__ import annotations
 
+import fcntl
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -351,7 +352,9 @@ def test_while_another_print_is_made_a_reader_gets_a_page_to_try_again(
 ) -> None:
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"} | own_instance)
     cache = app.extensions["wegwijs_printer"].cache
-    with cache.render_slot(wait=True):  # another worker is rendering a PDF
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    with open(cache.folder / "render.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as another worker that renders a PDF holds it
         response = app.test_client().get("/ar/plan/pip.pdf")
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "5"

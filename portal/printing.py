@@ -245,10 +245,13 @@ def cached_public_pdf(key_parts: list[str], render_html: Callable[[], str]) -> P
 
 
 def public_pdf_response(path: Path, filename: str) -> Response:
-    """Send a public PDF from the cache, and "not modified" to a browser that has it already
-    (its name in the cache is a hash of what went into it: the ETag)."""
+    """Send a public PDF from the cache, and "not modified" to a browser that has it already.
+
+    The ETag is where the PDF is kept: its generation (content, code, static files) and the
+    hash of the rest that went into it, so a changed text is never answered "not modified".
+    """
     response = Response(path.read_bytes(), mimetype=PDF_MIMETYPE)
-    response.set_etag(path.stem)
+    response.set_etag(f"{path.parent.name}-{path.stem}")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_MAX_AGE']}"
     response.make_conditional(request)

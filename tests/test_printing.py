@@ -375,7 +375,8 @@ def test_changed_content_gives_a_new_print_with_the_new_text(
 ) -> None:
     app = app_on(**own_instance)
     client = app.test_client()
-    before = client.get("/ti/plan/pip.pdf").data
+    first = client.get("/ti/plan/pip.pdf")
+    before, etag = first.data, first.headers["ETag"]
     source = content_copy / "plan" / "05-pip" / "ti.md"
     text = source.read_text(encoding="utf-8")
     old_title = re.search(r"^title: (.+)$", text, flags=re.M)
@@ -384,7 +385,7 @@ def test_changed_content_gives_a_new_print_with_the_new_text(
     source.write_text(text.replace(old_title.group(0), f"title: {new_title}"), encoding="utf-8")
     bump_mtime(source)
 
-    after = client.get("/ti/plan/pip.pdf").data
+    after = client.get("/ti/plan/pip.pdf", headers={"If-None-Match": etag}).data
     assert after != before
     assert len(render_calls) == 2
     # The PDFs of the old content are gone from the cache: only the new one is left.

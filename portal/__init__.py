@@ -9,7 +9,7 @@ from flask import Flask, Request
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import accounts, assets, cli, content, editor, http, i18n, jobs, printing, public, staff
+from . import accounts, assets, cli, content, editor, http, i18n, jobs, offline, printing, public, staff
 from .markup import isolate
 
 
@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     printing.init_app(app)
     http.init_app(app)
     public.init_app(app)
+    offline.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
     staff.init_app(app)

@@ -156,9 +156,9 @@ def language_named(text: str) -> LocaleInfo | None:
 
 def choose_locale() -> str:
     """Choose the locale: URL prefix, then cookie, then Accept-Language, then Dutch."""
-    # Only the public pages name their language in the URL; an editor page's <lang> is the
-    # language being edited, not the language of the editor.
-    if request.blueprint == "public" and request.view_args:
+    # Only the public pages (and what a reader saves of them) name their language in the URL;
+    # an editor page's <lang> is the language being edited, not the language of the editor.
+    if request.blueprint in ("public", "offline") and request.view_args:
         if request.view_args.get("lang") in languages():
             return str(request.view_args["lang"])
     return language_from_headers() or current_app.config["DEFAULT_LANGUAGE"]

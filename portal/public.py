@@ -69,6 +69,7 @@ def render_public(
         content=content.current(),
         municipality=municipality,
         alternates=language_versions(),
+        reader_lang=(request.view_args or {}).get("lang"),
         **context,
     )
     return public_cache(make_response(page))
@@ -85,12 +86,13 @@ def language_versions() -> list[tuple[str, str]]:
         (code, base + url_for(request.endpoint, **(arguments | {"lang": code})))
         for code in languages()
     ]
-    return [*versions, ("x-default", base + url_for(".index"))]
+    return [*versions, ("x-default", base + url_for("public.index"))]
 
 
-@bp.context_processor
+@bp.app_context_processor
 def address_helpers() -> dict[str, Any]:
-    """Give the public pages and prints the builders of the plan's addresses."""
+    """Give every template (public pages, prints, the offline page) the builders of the
+    plan's addresses."""
     return {"plan_url": plan_url, "print_url": print_url}
 
 

@@ -22,6 +22,8 @@ SIZES = {
     "small": 96,  # lists and icons: 10 mm is then about 240 dpi
     "large": 320,  # the pictogram of a step page: 26 mm is then about 310 dpi
 }
+# The sizes of the app icon that the web app manifest names (offline.APP_ICONS).
+APP_ICON_SIZES = (192, 512)
 
 
 def drawing_hash(svg: Path) -> str:
@@ -40,8 +42,18 @@ def rasterise(svg: Path, target: Path, size: int) -> None:
         subprocess.run(command, check=True)
 
 
+def build_app_icons() -> None:
+    """Rasterise the icon a phone shows on its home screen (static/icons/app-icon.svg)."""
+    icons = PICTOGRAMS.parent / "icons"
+    for size in APP_ICON_SIZES:
+        command = ["rsvg-convert", "--width", str(size), "--height", str(size)]
+        command += ["-o", str(icons / f"app-icon-{size}.png"), str(icons / "app-icon.svg")]
+        subprocess.run(command, check=True)
+
+
 def main() -> int:
-    """Rasterise every pictogram and write the manifest."""
+    """Rasterise every pictogram and the app icons, and write the manifest."""
+    build_app_icons()
     manifest = {}
     for folder, size in SIZES.items():
         (TARGET / folder).mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,20 @@ from flask import Flask, Request
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import accounts, assets, cli, content, editor, http, i18n, jobs, offline, printing, public, staff
+from . import (
+    accounts,
+    assets,
+    cli,
+    content,
+    editor,
+    http,
+    i18n,
+    jobs,
+    offline,
+    printing,
+    public,
+    staff,
+)
 from .markup import isolate
 
 

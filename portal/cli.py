@@ -18,6 +18,7 @@ from flask.cli import AppGroup
 from . import content, jobs
 from .checks import check_all, status_rows
 from .database import db
+from .export import site_cli
 from .i18n import languages
 from .loading import load_content
 from .prebuild import prints_cli
@@ -161,3 +162,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(prints_cli)
+    app.cli.add_command(site_cli)

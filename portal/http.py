@@ -1,10 +1,12 @@
-"""Response policy for every page: security headers, caching and compression."""
+"""Response policy for every page (security headers, caching and compression), and fetching
+a page through the app as a browser would (for saving, exporting and making PDFs ahead)."""
 
 from __future__ import annotations
 
 import gzip
 
 from flask import Flask, Response, current_app, request
+from werkzeug.test import TestResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -74,6 +76,16 @@ def public_cache(response: Response) -> Response:
     """Let browsers and shared caches keep a public page for a while."""
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_MAX_AGE']}"
     return response
+
+
+def fetch_through_app(
+    app: Flask, path: str, base: str, headers: dict[str, str] | None = None
+) -> TestResponse:
+    """GET a path from the running app as a browser would, from inside a request or a
+    command. The request gets an app context (and so a `g`) of its own: Flask-Babel keeps the
+    locale in `g`, and a request inside another would otherwise speak the other's language."""
+    with app.app_context():
+        return app.test_client().get(path, base_url=base, headers=headers or {})
 
 
 def init_app(app: Flask) -> None:

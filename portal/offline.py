@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 
 from . import assets, content
 from .addresses import plan_url, print_url
+from .http import fetch_through_app
 from .i18n import languages
 from .public import render_public, require_language, require_municipality
 from .texts import Municipality
@@ -75,7 +76,7 @@ def describe_bundle(lang: str, municipality: Municipality | None) -> dict[str, A
     forgotten. A plan PDF that is not made yet is made now (or, when the printer is busy,
     the answer is 503 and the page asks again).
     """
-    client = current_app.test_client()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     base = request.host_url
     files: dict[str, dict[str, Any]] = {}
     queue = [*bundle_pages(lang, municipality), *script_fonts(lang)]
@@ -83,7 +84,7 @@ def describe_bundle(lang: str, municipality: Municipality | None) -> dict[str, A
         path = queue.pop(0)
         if path in files:
             continue
-        reply = client.get(path, base_url=base, headers={"Accept-Encoding": "gzip"})
+        reply = fetch_through_app(app, path, base, {"Accept-Encoding": "gzip"})
         if reply.status_code == 503:
             raise ServiceUnavailable(retry_after=5)
         if reply.status_code != 200:

@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 
 from . import content
 from .addresses import plan_pages, print_url
+from .http import fetch_through_app
 from .i18n import languages
 from .textfiles import SOURCE_LANGUAGE
 
@@ -48,11 +49,10 @@ def prebuild(app: Flask, seconds: float | None = PREBUILD_SECONDS) -> tuple[int,
         )
     with app.test_request_context(base_url=base):
         paths = public_pdf_paths()
-    client = app.test_client()
     deadline = None if seconds is None else time.monotonic() + seconds
     asked, busy = 0, 0
     for path in paths:
-        status = client.get(path, base_url=base).status_code
+        status = fetch_through_app(app, path, base).status_code
         asked += 1
         if status == 503:
             busy += 1

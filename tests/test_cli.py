@@ -10,6 +10,7 @@ from flask.testing import FlaskCliRunner
 
 from portal import create_app
 from portal.loading import load_content
+from portal.http import fetch_through_app
 from portal.prebuild import prebuild, public_pdf_paths
 from tests.conftest import LANGUAGES, STATIC, content_of
 
@@ -80,3 +81,16 @@ def test_every_public_pdf_is_named_once_and_prebuilt_into_the_cache(tmp_path: Pa
     assert (asked, left) == (1, len(paths) - 1)
     (made,) = (tmp_path / "pdf-cache").rglob("*.pdf")
     assert made.read_bytes().startswith(b"%PDF")
+
+
+def test_pages_fetched_one_after_another_in_a_command_each_speak_their_own_language(
+    tmp_path: Path,
+) -> None:
+    # A command (prints build, site freeze) and the job worker run inside one app context;
+    # Flask-Babel keeps the locale in its `g`, so without a context per page every page (and
+    # every PDF made ahead) would speak the first page's language.
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path)})
+    with app.app_context():
+        for lang in ("ar", "nl", "ti", "en"):
+            page = fetch_through_app(app, f"/{lang}/plan/", "https://wegwijs.example.nl")
+            assert f'<html lang="{lang}"' in page.get_data(as_text=True)

@@ -542,10 +542,15 @@ def test_markdown_from_editors_is_sanitised(editor: FlaskClient) -> None:
     saved = save(editor, EDIT_AR, form["base"], title="عنوان", summary="ملخص", body=body)
     assert saved.status_code == 302
     page = editor.get(f"/ar/plan/{STEP}/").get_data(as_text=True)
-    assert "Veilige tekst." in page
-    assert ">klik<" in page
+    head, main = page.split("<main", 1)
+    assert "Veilige tekst." in main
+    assert ">klik<" in main
     for forbidden in FORBIDDEN:
-        assert forbidden not in page, f"the public page has {forbidden!r}"
+        assert forbidden not in main, f"the public page has {forbidden!r}"
+    # The page's own script (saving for offline) is the only one, from our static files.
+    scripts = re.findall(r"<script[^>]*>", head)
+    assert len(scripts) == 1
+    assert re.fullmatch(r'<script src="/static/\w+/js/offline\.js" defer>', scripts[0])
 
 
 # --- Letters --------------------------------------------------------------------------------

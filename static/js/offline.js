@@ -210,6 +210,11 @@
     });
   }
 
+  // The language read last: the static export's front door opens it (pick-language.js).
+  try {
+    window.localStorage.setItem("wegwijs-language", document.documentElement.lang);
+  } catch (error) { /* storage switched off: the chooser asks again */ }
+
   var box = document.querySelector("[data-offline-bundle]");
   if (box) {
     setUp(box);

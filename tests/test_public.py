@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask, template_rendered
+from flask import Flask, render_template, template_rendered
 from flask.testing import FlaskClient
 
 from portal import create_app
@@ -235,7 +235,11 @@ def test_pages_have_strict_security_headers_and_no_inline_script(
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     page = response.get_data(as_text=True)
-    assert "<script" not in page
+    # Only scripts from our static files (saving for offline), none written into the page.
+    for attributes, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", page, re.S):
+        assert re.fullmatch(r' src="/static/\w+/js/[\w-]+\.js" defer', attributes)
+        assert not body.strip()
+    assert page.count("<script") == len(re.findall(r"<script\b[^>]*></script>", page))
     assert " style=" not in page
     assert "<style" not in page
     assert re.search(r" on[a-z]+=", page) is None
@@ -261,6 +265,9 @@ def test_every_template_is_rendered_by_some_page(tmp_path: Path) -> None:
     template_rendered.connect(record, app)
     for url in [*PUBLIC_PAGES, "/en/plan/", "/xx/", "/ar/plan-bilingual.pdf", "/staff/login"]:
         client.get(url)
+    client.get("/ar/offline/")
+    with app.test_request_context("/language/"):  # the static export's /language/ti/
+        render_template("public/go_to_language.html", lang="ti")
     app.config["WTF_CSRF_ENABLED"] = False
     for _attempt in range(11):  # the eleventh login attempt in a minute meets the rate limit
         client.post("/staff/login", data={"email": "x@example.org", "password": "wrong"})

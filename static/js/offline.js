@@ -8,6 +8,7 @@
 (function () {
   "use strict";
   var PREFIX = "wegwijs-offline:";
+  var BUSY_TRIES = 10; // 30 seconds of "not ready yet" before saving counts as failed
   if (!("serviceWorker" in navigator) || !window.caches || !window.fetch || !window.Promise) {
     return; // this browser cannot save pages: the section stays hidden
   }
@@ -16,15 +17,25 @@
     return PREFIX + bundleUrl;
   }
 
-  function fetchList(bundleUrl) {
-    return fetch(bundleUrl, { cache: "no-cache", credentials: "omit" }).then(function (answer) {
-      if (!answer.ok) {
-        var error = new Error("list answered " + answer.status);
+  // Fetch a file of a bundle; while the server is still making it (503, e.g. the plan's PDF
+  // right after a text changed) ask again a little later instead of giving up.
+  function fetchFresh(url, triesLeft) {
+    return fetch(url, { cache: "no-cache", credentials: "omit" }).then(function (answer) {
+      if (answer.status === 503 && triesLeft > 0) {
+        return new Promise(function (resolve) { setTimeout(resolve, 3000); })
+          .then(function () { return fetchFresh(url, triesLeft - 1); });
+      }
+      if (!answer.ok || answer.redirected) {
+        var error = new Error(url + " answered " + answer.status);
         error.status = answer.status;
         throw error;
       }
-      return answer.json();
+      return answer;
     });
+  }
+
+  function fetchList(bundleUrl) {
+    return fetchFresh(bundleUrl, BUSY_TRIES).then(function (answer) { return answer.json(); });
   }
 
   function savedList(cache, bundleUrl) {
@@ -53,10 +64,7 @@
         // One file after the other: on a slow line that is as fast, and the bar moves evenly.
         var saving = changed.reduce(function (previous, file) {
           return previous.then(function () {
-            return fetch(file.url, { cache: "no-cache", credentials: "omit" }).then(function (answer) {
-              if (!answer.ok || answer.redirected) {
-                throw new Error(file.url + " answered " + answer.status);
-              }
+            return fetchFresh(file.url, BUSY_TRIES).then(function (answer) {
               return cache.put(file.url, answer).then(function () {
                 done += file.size;
                 if (progress) {

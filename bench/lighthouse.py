@@ -27,6 +27,7 @@ LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
 VERSION = "12.2.3"
 CATEGORIES = "performance,accessibility,best-practices,seo"
 GOAL = 0.99
+ATTEMPTS = 3
 LANGUAGES = ("nl", "en", "ar", "ti")
 
 
@@ -53,7 +54,12 @@ def audit(url: str, report: Path) -> dict[str, object]:
     command = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}", "--quiet"]
     command += [f"--only-categories={CATEGORIES}", "--chrome-flags=--headless=new --no-sandbox"]
     env = os.environ | {"CHROME_PATH": "/usr/bin/chromium"}
-    subprocess.run(command, check=True, env=env, timeout=300)
+    for attempt in range(1, ATTEMPTS + 1):
+        # Lighthouse sometimes fails to record a trace (NO_NAVSTART): run it again.
+        if subprocess.run(command, env=env, timeout=300).returncode == 0:
+            break
+        if attempt == ATTEMPTS:
+            raise RuntimeError(f"Lighthouse failed {ATTEMPTS} times on {url}")
     found = json.loads(report.read_text(encoding="utf-8"))
     scores = {name: category["score"] for name, category in found["categories"].items()}
     weak = {

@@ -10,7 +10,12 @@
   var PREFIX = "wegwijs-offline:";
   var BUSY_TRIES = 10; // 30 seconds of "not ready yet" before saving counts as failed
   if (!("serviceWorker" in navigator) || !window.caches || !window.fetch || !window.Promise) {
-    return; // this browser cannot save pages: the section stays hidden
+    // This browser cannot save pages: no button that does nothing.
+    var unusable = document.querySelector("[data-offline-bundle]");
+    if (unusable) {
+      unusable.hidden = true;
+    }
+    return;
   }
 
   function cacheName(bundleUrl) {
@@ -208,7 +213,6 @@
       });
     });
 
-    box.hidden = false;
     isSaved(bundleUrl).then(function (saved) {
       if (saved) {
         showSaved();

@@ -165,6 +165,20 @@ def test_the_save_button_is_on_every_home_and_plan_page_and_nowhere_for_staff(
     assert page.locator("[data-action=save-offline], link[rel=manifest]").count() == 0
 
 
+def test_without_javascript_there_is_no_save_button_to_press(
+    browser: Browser, server: Server
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.port}/ar/plan/")
+        assert page.locator("button[data-action=save-offline]").count() == 1  # in the page
+        assert not page.locator("section.save-offline").is_visible()  # but not shown
+        assert page.locator("section.print-links").is_visible()
+    finally:
+        context.close()
+
+
 def test_the_manifest_makes_the_portal_installable_in_each_language(server: Server) -> None:
     from tests.server.harness import Browser as Client
 

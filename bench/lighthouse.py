@@ -6,8 +6,11 @@ Installs Lighthouse 12.2.3 into bench/.lighthouse/ when it is not there (the las
 that runs on Debian's Node 20; needs npm), starts the portal as `make run` does
 (tests/server/harness.py) and runs Lighthouse with Debian's chromium on every kind of public
 page in every language: the chooser, home, plan, a step, a municipality's plan and the offline
-page. Prints JSON: the four category scores of each page, the audits below 1 that pull a
-score down, and whether every score is at least 0.99 (the goal).
+page, three times each (`--runs`): on this 2-core machine the same page's performance score
+moves between 0.96 and 1 from run to run, so the median of the runs is what counts, as
+Lighthouse's own documentation advises. Prints JSON: the median of the four category scores
+of each page, the audits below 1 in the median run, and whether every median is at least 0.99
+(the goal).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
 VERSION = "12.2.3"
 CATEGORIES = "performance,accessibility,best-practices,seo"
 GOAL = 0.99
-ATTEMPTS = 3
+ATTEMPTS = 6
 LANGUAGES = ("nl", "en", "ar", "ti")
 
 
@@ -49,8 +52,20 @@ def install() -> None:
     subprocess.run(command, cwd=LIGHTHOUSE_DIR, check=True)
 
 
-def audit(url: str, report: Path) -> dict[str, object]:
-    """Run Lighthouse on one page; return its scores and what pulls them down."""
+def audit(url: str, report: Path, runs: int) -> dict[str, object]:
+    """Run Lighthouse on one page `runs` times; return the run with the median performance
+    score: its scores and what pulls them down."""
+    results = sorted(
+        (audit_once(url, report) for _run in range(runs)),
+        key=lambda result: result["scores"]["performance"],  # type: ignore[index]
+    )
+    median = results[len(results) // 2]
+    median["performance_of_each_run"] = [r["scores"]["performance"] for r in results]  # type: ignore[index]
+    return median
+
+
+def audit_once(url: str, report: Path) -> dict[str, object]:
+    """Run Lighthouse on one page once; return its scores and what pulls them down."""
     command = [str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}", "--quiet"]
     command += [f"--only-categories={CATEGORIES}", "--chrome-flags=--headless=new --no-sandbox"]
     env = os.environ | {"CHROME_PATH": "/usr/bin/chromium"}
@@ -72,7 +87,7 @@ def audit(url: str, report: Path) -> dict[str, object]:
     return {"scores": scores, "below_1": weak}
 
 
-def measure(pages: list[str]) -> dict[str, object]:
+def measure(pages: list[str], runs: int) -> dict[str, object]:
     """Audit every page against a fresh server."""
     install()
     with tempfile.TemporaryDirectory(prefix="wegwijs-bench-") as folder:
@@ -82,7 +97,10 @@ def measure(pages: list[str]) -> dict[str, object]:
             results: dict[str, object] = {}
             for page in pages:
                 report = Path(folder) / "report.json"
-                results[page] = audit(f"http://127.0.0.1:{server.port}{page}", report)
+                try:
+                    results[page] = audit(f"http://127.0.0.1:{server.port}{page}", report, runs)
+                except RuntimeError as error:  # named in the results, the other pages go on
+                    results[page] = {"scores": {"failed": 0}, "error": str(error)}
         finally:
             server.stop()
     lowest = min(
@@ -97,8 +115,10 @@ def main() -> None:
     """Run the audits and print them as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", nargs="*", default=None)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(json.dumps(measure(args.pages or default_pages()), indent=1, ensure_ascii=False))
+    found = measure(args.pages or default_pages(), args.runs)
+    print(json.dumps(found, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

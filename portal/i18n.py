@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError, negotiate_locale
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_date, format_skeleton, format_time, get_day_names
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_domain, get_locale
 
@@ -36,6 +36,15 @@ class LocaleInfo:
     dir: str
     script: str
     aliases: tuple[str, ...] = ()  # other names staff may write in a list: Tigrinisch, ...
+    # The CLDR locale that writes dates and times for this language's readers: a region's
+    # month names (ar_SY: كانون الثاني, not يناير) and its clock. The language code alone
+    # when languages.yml names none.
+    dates_locale: str = ""
+
+    @property
+    def cldr(self) -> str:
+        """Return the CLDR locale of dates, times and day names for this language."""
+        return self.dates_locale or self.tag
 
     @property
     def names(self) -> set[str]:
@@ -107,6 +116,12 @@ def language_row(row: object, before: dict[str, LocaleInfo]) -> LocaleInfo:
         raise LanguageError(f"script must be one of {', '.join(SCRIPTS)}")
     if code in before:
         raise LanguageError(f"code {code!r} appears twice")
+    dates_locale = str(row.get("dates_locale") or "")
+    if dates_locale and not dates_locale_fits(dates_locale, code):
+        raise LanguageError(
+            f"dates_locale {dates_locale!r} must be a CLDR locale of {code!r} that Babel "
+            f"knows, e.g. {code}_NL"
+        )
     return LocaleInfo(
         tag=code,
         name=str(row["name"]),
@@ -115,7 +130,16 @@ def language_row(row: object, before: dict[str, LocaleInfo]) -> LocaleInfo:
         dir=str(row["direction"]),
         script=str(row["script"]),
         aliases=tuple(str(alias) for alias in row.get("aliases") or ()),
+        dates_locale=dates_locale,
     )
+
+
+def dates_locale_fits(dates_locale: str, code: str) -> bool:
+    """Say whether a CLDR locale is one of a language's own (ar_SY for ar) and Babel has it."""
+    try:
+        return Locale.parse(dates_locale).language == code
+    except (ValueError, UnknownLocaleError):
+        return False
 
 
 def reload_languages(app: Flask, problems: list[str]) -> list[str]:
@@ -177,9 +201,15 @@ def current_locale_info() -> LocaleInfo:
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def dates_locale() -> str:
+    """Return the CLDR locale of the language being rendered (see LocaleInfo.cldr)."""
+    info = languages().get(current_tag())
+    return info.cldr if info else current_tag()
+
+
 def weekday_range(days: tuple[str, ...]) -> str:
     """Name opening days in the reader's language: a run of days as 'Monday – Friday'."""
-    names = get_day_names("wide", locale=current_tag())
+    names = get_day_names("wide", locale=dates_locale())
     indexes = [WEEKDAY_KEYS.index(day) for day in days]
     if len(indexes) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
         return f"{names[indexes[0]]} – {names[indexes[-1]]}"
@@ -187,13 +217,29 @@ def weekday_range(days: tuple[str, ...]) -> str:
 
 
 def local_date(date: dt.date) -> str:
-    """Write a date in full the way the reader's language does: 'donderdag 3 december 2026'."""
-    return format_date(date, "full", locale=current_tag())
+    """Write a date in full the way the reader's language does: 'donderdag 3 december 2026'.
+
+    The weekday, then the same day as local_day writes it: one way of writing a date
+    throughout a letter (CLDR's "long" format puts the month first in some languages:
+    'ታሕሳስ 1, 2026' beside the full '21 ጥሪ 2027')."""
+    weekday = format_date(date, "EEEE", locale=dates_locale())
+    full = format_date(date, "full", locale=dates_locale())
+    day = local_day(date)
+    return full if day in full else f"{weekday} {day}"
+
+
+def local_day(date: dt.date) -> str:
+    """Write a date without its weekday, e.g. the date of a letter: '3 december 2026'."""
+    return format_skeleton("yMMMMd", date, locale=dates_locale())
 
 
 def local_time(time: dt.time) -> str:
-    """Write a time the way the reader's language does."""
-    return format_time(time, "short", locale=current_tag())
+    """Write a time on the 24-hour clock in every language: '14:30'.
+
+    Never the 12-hour clock: in Eritrea and Ethiopia hours are also counted from 6 in the
+    morning, so a Tigrinya '2:30' can be read as 8:30; '14:30' is the same on both sides of
+    a bilingual letter."""
+    return format_time(time, "HH:mm", locale=dates_locale())
 
 
 def catalog_path(catalogs: Path, lang: str, suffix: str = ".po") -> Path:

@@ -10,13 +10,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .addresses import online_url
-from .i18n import languages, local_date, local_time
+from .i18n import languages, local_date, local_day, local_time
 from .loading import PERSON_FIELDS
 from .markup import fill_placeholders
 from .printing import print_in_parallel, render_in, render_print_template
@@ -36,6 +35,13 @@ PERSON_LABELS = {
     "taal": _l("Language"),
 }
 PERSON_TYPES = {"postcode": "postcode", "taal": "language"}
+# What every Dutch municipal letter names besides the addressee: its reference (kenmerk) and
+# the date it carries. Both may stay empty (a list may leave the columns out): no reference
+# line, and today's date.
+LETTER_FACTS = {
+    "kenmerk": ("text", _l("Reference (kenmerk)")),
+    "briefdatum": ("date", _l("Date on the letter (empty: today)")),
+}
 OPTIONAL_FIELDS = {"tussenvoegsel"}
 # People per WeasyPrint document in a batch: bounds memory, and documents are joined by pypdf.
 PEOPLE_PER_DOCUMENT = 20
@@ -69,7 +75,8 @@ class Person:
 
 
 def letter_fields(letter: Letter) -> list[Field]:
-    """Return every value a letter needs: the person's fields, then the letter's own."""
+    """Return every value a letter needs: the person's fields, the letter's reference and
+    date, then the letter's own."""
     person = [
         Field(
             name,
@@ -79,7 +86,11 @@ def letter_fields(letter: Letter) -> list[Field]:
         )
         for name in PERSON_FIELDS
     ]
-    return person + list(letter.placeholders)
+    facts = [
+        Field(name, type_name, str(label), optional=True)
+        for name, (type_name, label) in LETTER_FACTS.items()
+    ]
+    return person + facts + list(letter.placeholders)
 
 
 def check_person(
@@ -137,11 +148,18 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
             ),
             municipality=municipality,
             address=person.address() if number == 0 else None,
-            today=format_date(dt.date.today(), "long", locale=lang),
+            today=day_in(lang, person.dates.get("briefdatum") or dt.date.today()),
+            reference=person.values.get("kenmerk", ""),
             online_url=online_url(person.lang, letter.step, municipality),
         )
         for number, lang in enumerate(page_languages(letter, person.lang))
     ]
+
+
+def day_in(lang: str, date: dt.date) -> str:
+    """Write the date of a letter the way `lang` writes dates throughout the letter."""
+    with force_locale(lang):
+        return local_day(date)
 
 
 def letters_html(letter: Letter, municipality: Municipality, people: list[Person]) -> str:

@@ -469,6 +469,7 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
         signatory_name=required_text(path, signatory, "name"),
         signatory_role=required_text(path, signatory, "role"),
         path=path,
+        return_line=str(data.get("return_address") or "").strip(),
     )
 
 

@@ -224,6 +224,15 @@ class Municipality:
     signatory_name: str  # who signs letters
     signatory_role: str
     path: Path
+    # The line above the address in a window envelope: where undeliverable mail goes back to
+    # (often a Postbus); the municipality's address when its profile names none.
+    return_line: str = ""
+
+    @property
+    def return_address(self) -> str:
+        """Return the return-address line of its letters."""
+        own_address = f"{self.street}, {self.postcode} {self.city}"
+        return self.return_line or f"Gemeente {self.name}, {own_address}"
 
     def partners_for(self, step_slug: str) -> tuple[Partner, ...]:
         """Return the local partners that help with one step."""

@@ -7,10 +7,11 @@ import datetime as dt
 from babel.dates import format_date
 
 APPOINTMENT = dt.date(2026, 12, 3)
-# How the appointment's date is written, per language (ar and ti: from Babel, as the app does).
+# How the appointment's date is written, per language (ar and ti: from Babel, with the
+# regional locales of content/languages.yml: Levantine month names, Eritrean Tigrinya).
 DATES = {
     "nl": "donderdag 3 december 2026",
-    "en": "Thursday, December 3, 2026",
-    "ar": format_date(APPOINTMENT, "full", locale="ar"),
-    "ti": format_date(APPOINTMENT, "full", locale="ti"),
+    "en": "Thursday, 3 December 2026",
+    "ar": format_date(APPOINTMENT, "full", locale="ar_SY"),
+    "ti": format_date(APPOINTMENT, "full", locale="ti_ER"),
 }

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from portal import create_app
-from portal.loading import load_content
 from portal.http import fetch_through_app
+from portal.loading import load_content
 from portal.prebuild import prebuild, public_pdf_paths
 from tests.conftest import LANGUAGES, STATIC, content_of
 

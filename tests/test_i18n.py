@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from portal import create_app
-from portal.i18n import LanguageError, load_languages
+from portal.i18n import LanguageError, load_languages, local_date, local_day, local_time
 from tests.conftest import LANGUAGES, PROJECT_ROOT
 from tests.html_tools import html_tag
 
@@ -181,6 +184,11 @@ def test_adding_a_language_is_a_row_and_a_catalog(content_copy: Path, tmp_path: 
         ),
         ("- code: nl\n  name: X\n  native_name: X\n  direction: ltr\n  script: latin\n", "twice"),
         ("- code: fa\n  name: X\n", "missing native_name, direction, script"),
+        (
+            "- code: fa\n  name: X\n  native_name: X\n  direction: rtl\n  script: arabic\n"
+            "  dates_locale: ar_SY\n",
+            "CLDR locale of 'fa'",
+        ),
     ],
 )
 def test_a_broken_language_row_is_named(content_copy: Path, row: str, message: str) -> None:
@@ -189,3 +197,38 @@ def test_a_broken_language_row_is_named(content_copy: Path, row: str, message: s
     with pytest.raises(LanguageError, match=message) as raised:
         load_languages(path)
     assert "language 5" in str(raised.value)
+
+
+APPOINTMENT = dt.date(2027, 1, 21)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_times_are_on_the_24_hour_clock_in_every_language(app: Flask, lang: str) -> None:
+    # A Tigrinya "2:30 ድ.ቀ." can be read as 8:30 (hours also counted from 6 in the morning).
+    with app.test_request_context(), force_locale(lang):
+        assert local_time(dt.time(14, 30)) == "14:30"
+        assert local_time(dt.time(9, 5)) == "09:05"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_date_is_written_one_way_throughout_a_letter(app: Flask, lang: str) -> None:
+    with app.test_request_context(), force_locale(lang):
+        day, full = local_day(APPOINTMENT), local_date(APPOINTMENT)
+    assert full.endswith(day), (full, day)  # the weekday, then the day as the letter's date
+    assert "2027" in day
+    assert "21" in day
+
+
+def test_arabic_dates_use_the_levantine_month_names(app: Flask) -> None:
+    with app.test_request_context(), force_locale("ar"):
+        written = local_date(APPOINTMENT)
+    assert "كانون الثاني" in written
+    assert "يناير" not in written
+
+
+def test_english_and_tigrinya_dates_put_the_day_first(app: Flask) -> None:
+    with app.test_request_context():
+        with force_locale("en"):
+            assert local_day(APPOINTMENT) == "21 January 2027"
+        with force_locale("ti"):
+            assert local_day(APPOINTMENT).startswith("21 ")

@@ -4,6 +4,7 @@ pdffonts, pdftotext (-bbox-layout for positions), pypdf and zbarimg."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -20,7 +21,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
-from portal.texts import Letter
+from portal.texts import Field, Letter
 from tests.catalogs import app_message
 from tests.conftest import (
     CONTENT,
@@ -167,6 +168,10 @@ class Letters(KeptPrints[LetterKey]):
 
     def pages(self, slug: str, lang: str, **changes: str) -> list[str]:
         return self.pages_of((slug, lang, tuple(sorted(changes.items()))))
+
+    def letter(self, slug: str) -> tuple[Field, ...]:
+        """Return the letter's own placeholders."""
+        return letter_of(self.app, slug).placeholders
 
 
 @pytest.fixture(scope="module")
@@ -386,7 +391,7 @@ def test_the_appointment_date_is_written_in_each_pages_language(
     letters: Letters, slug: str, lang: str
 ) -> None:
     assert format_date(APPOINTMENT, "full", locale="nl") == DATES["nl"]
-    assert format_date(APPOINTMENT, "full", locale="en") == DATES["en"]
+    assert format_date(APPOINTMENT, "full", locale="en_GB") == DATES["en"]
     pages = letters.pages(slug, lang)
     assert has_phrase(pages[0], DATES["nl"], "nl"), pages[0][:800]
     if lang != "nl":
@@ -429,6 +434,46 @@ def test_a_long_name_still_lies_inside_the_envelope_window(letters: Letters) -> 
         assert word.x1 <= right + SLACK_MM, (word, "right of the window")
         assert word.y0 >= top - SLACK_MM, (word, "above the window")
         assert word.y1 <= bottom + SLACK_MM, (word, "below the window")
+
+
+def test_the_return_address_is_a_small_line_at_the_top_of_the_window(letters: Letters) -> None:
+    words = page_words(letters.pdf(LETTERS[0], "ar"), 1)
+    line = find_run(words, "Gemeente Tilburg, Voorbeeldplein 1, 5038 AA Tilburg".split())
+    name = find_run(words, ADDRESS[0].split())
+    left, top, right, bottom = WINDOW_MM
+    for word in line:
+        assert left - SLACK_MM <= word.x0, word
+        assert word.x1 <= right + SLACK_MM, word
+        assert top - SLACK_MM <= word.y0, word
+        assert word.y1 <= bottom + SLACK_MM, word
+        assert word.y1 <= name[0].y0, (word, "below the addressee")
+    assert line[0].y1 - line[0].y0 < (name[0].y1 - name[0].y0) * 0.8  # smaller type
+
+
+def test_the_reference_and_the_chosen_date_are_on_both_pages(letters: Letters) -> None:
+    pages = letters.pages(LETTERS[0], "ti", kenmerk="INB/2026/0042", briefdatum="15-12-2026")
+    dutch, tigrinya = pages[0], pages[1]
+    assert "Ons kenmerk: INB/2026/0042" in dutch
+    assert "15 december 2026" in dutch
+    assert "INB/2026/0042" in tigrinya
+    assert format_date(dt.date(2026, 12, 15), "d MMMM y", locale="ti_ER") in tigrinya
+
+
+def test_without_a_reference_there_is_no_reference_line_and_the_date_is_today(
+    letters: Letters,
+) -> None:
+    dutch = letters.pages(LETTERS[0], "nl")[0]
+    assert "kenmerk" not in dutch.lower()
+    assert format_date(dt.date.today(), "d MMMM y", locale="nl") in dutch
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_times_are_printed_on_the_24_hour_clock(letters: Letters, lang: str) -> None:
+    slug = next(s for s in LETTERS if any(p.type == "time" for p in letters.letter(s)))
+    text = " ".join(letters.pages(slug, lang, tijd="14:30"))
+    assert "14:30" in text
+    assert "ድ.ቀ" not in text  # never "2:30 ድ.ቀ.", which can be read as 8:30
+    assert " PM" not in text
 
 
 @pytest.mark.parametrize("typed", ["5038ab", "5038 ab", " 5038AB ", "5038 AB"])

@@ -172,7 +172,8 @@ def test_the_bilingual_plan_has_the_dutch_text_on_the_back_of_every_step(
     steps = steps_of(prints)
     assert page_count(prints.pdf(url)) == 2 + 2 * len(steps)
     pages = prints.pages(url)
-    assert not normalise(pages[1]).strip("0123456789/ Wegwijs")
+    # The back of the overview is blank: no page number, no "Wegwijs" either.
+    assert not pages[1].strip(), pages[1]
     for number, step in enumerate(steps):
         reader, dutch = pages[2 + 2 * number], pages[3 + 2 * number]
         assert has_phrase(reader, step.texts[lang].title, lang), (step.slug, "reader page")

@@ -38,6 +38,7 @@ PERSON_TYPES = {"postcode": "postcode", "taal": "language"}
 # What every Dutch municipal letter names besides the addressee: its reference (kenmerk) and
 # the date it carries. Both may stay empty (a list may leave the columns out): no reference
 # line, and today's date.
+INTERPRETER_LABEL = _l("An interpreter in the person's language at the meeting (empty: yes)")
 LETTER_FACTS = {
     "kenmerk": ("text", _l("Reference (kenmerk)")),
     "briefdatum": ("date", _l("Date on the letter (empty: today)")),
@@ -65,6 +66,12 @@ class Person:
             shown.update({name: local_time(time) for name, time in self.times.items()})
         return shown
 
+    @property
+    def wants_interpreter(self) -> bool:
+        """Say whether an interpreter comes to the meeting: yes unless staff said no, and
+        never for someone whose language is Dutch."""
+        return self.lang != SOURCE_LANGUAGE and self.values.get("tolk") != "nee"
+
     def address(self) -> list[str]:
         """Return the address block by Dutch postal rules: postcode, two spaces, PLACE."""
         v = self.values
@@ -90,6 +97,8 @@ def letter_fields(letter: Letter) -> list[Field]:
         Field(name, type_name, str(label), optional=True)
         for name, (type_name, label) in LETTER_FACTS.items()
     ]
+    if letter.interpreter:
+        facts.append(Field("tolk", "yesno", str(INTERPRETER_LABEL), optional=True))
     return person + facts + list(letter.placeholders)
 
 
@@ -120,6 +129,8 @@ def check_person(
             times[field.name] = value
         elif field.type == "language":
             lang = value
+        elif field.type == "yesno":
+            text = "ja" if value else "nee"
         else:
             text = value  # cleaned: a postcode as 1234 AB, a phone number's spaces
         values[field.name] = text
@@ -150,10 +161,22 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
             address=person.address() if number == 0 else None,
             today=day_in(lang, person.dates.get("briefdatum") or dt.date.today()),
             reference=person.values.get("kenmerk", ""),
+            interpreter=interpreter_language(letter, person, lang),
             online_url=online_url(person.lang, letter.step, municipality),
         )
         for number, lang in enumerate(page_languages(letter, person.lang))
     ]
+
+
+def interpreter_language(letter: Letter, person: Person, page_lang: str) -> str | None:
+    """Return the name of the interpreter's language as a page in `page_lang` writes it
+    (its Dutch name on the Dutch page, its own name on the person's), or None: no interpreter."""
+    if not (letter.interpreter and person.wants_interpreter):
+        return None
+    language = languages()[person.lang]
+    if page_lang == SOURCE_LANGUAGE:
+        return language.dutch_name
+    return language.native_name if page_lang == person.lang else language.name
 
 
 def day_in(lang: str, date: dt.date) -> str:

@@ -175,6 +175,7 @@ def load_letter(
         placeholders=tuple(placeholders),
         source_hash=dutch_hash("letter", files[SOURCE_LANGUAGE]),
         texts={SOURCE_LANGUAGE: source, **texts},
+        interpreter=meta.get("interpreter") is True,
     )
 
 

@@ -138,6 +138,9 @@ class Letter(Translated[LetterText]):
     placeholders: tuple[Field, ...]
     source_hash: str
     texts: dict[str, LetterText]
+    # An invitation to a meeting: the letter says that an interpreter in the person's language
+    # will be there (staff may switch it off per letter or per row: the "tolk" field).
+    interpreter: bool = False
 
 
 @dataclass(frozen=True)

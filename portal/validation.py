@@ -76,6 +76,20 @@ def parse_language(text: str) -> str:
     return found.tag
 
 
+YES = {"ja", "j", "yes", "y", "1", "x", "waar", "true"}
+NO = {"nee", "n", "no", "0", "onwaar", "false"}
+
+
+def parse_yes_no(text: str) -> bool:
+    """Read ja or nee (also yes/no, 1/0, x, and Excel's WAAR/ONWAAR or TRUE/FALSE)."""
+    word = text.strip().lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise ValueError(_l("Write ja or nee."))
+
+
 def as_text(text: str) -> str:
     """Return text as it is: any words are fine, only the length is checked."""
     return text
@@ -99,6 +113,7 @@ FIELD_TYPES: dict[str, FieldType] = {
     "phone": FieldType(check_phone),
     "postcode": FieldType(normalise_postcode),
     "language": FieldType(parse_language),
+    "yesno": FieldType(parse_yes_no),
 }
 
 

@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
+from portal.letters import letter_fields
 from portal.texts import Field, Letter
 from tests.catalogs import app_message
 from tests.conftest import (
@@ -474,6 +475,49 @@ def test_times_are_printed_on_the_24_hour_clock(letters: Letters, lang: str) -> 
     assert "14:30" in text
     assert "ድ.ቀ" not in text  # never "2:30 ድ.ቀ.", which can be read as 8:30
     assert " PM" not in text
+
+
+# --- The interpreter ---------------------------------------------------------------------------
+
+INVITATIONS = ["uitnodiging-brede-intake", "uitnodiging-pip"]
+
+
+@pytest.mark.parametrize("slug", INVITATIONS)
+def test_an_invitation_says_an_interpreter_in_her_language_will_be_there(
+    letters: Letters, slug: str
+) -> None:
+    dutch, tigrinya = letters.pages(slug, "ti")
+    # The Dutch page tells the colleagues, the Tigrinya page tells her: nobody has to phone.
+    assert "Bij het gesprek is een tolk Tigrinya." in normalise(dutch)
+    assert "ትግርኛ" in tigrinya
+    assert has_phrase(tigrinya, "ተርጓሚ", "ti")
+    assert "tolk nodig" not in normalise(dutch)  # no more "tell X if you need one"
+
+
+@pytest.mark.parametrize("slug", INVITATIONS)
+def test_staff_can_say_no_interpreter_and_a_dutch_speaker_gets_none(
+    letters: Letters, slug: str
+) -> None:
+    dutch, arabic = letters.pages(slug, "ar", tolk="nee")
+    assert "tolk" not in normalise(dutch).lower()
+    assert "مترجم" not in arabic
+    assert "tolk" not in normalise(letters.pages(slug, "nl")[0]).lower()
+
+
+def test_the_invitation_to_the_brede_intake_says_it_is_compulsory(letters: Letters) -> None:
+    dutch = normalise(letters.pages("uitnodiging-brede-intake", "en")[0])
+    assert "Dit gesprek is verplicht." in dutch
+    assert "Kunt u niet komen?" in dutch  # and what to do when the date does not suit
+
+
+def test_a_letter_that_is_no_invitation_asks_nothing_about_an_interpreter(
+    staff_app: Flask,
+) -> None:
+    with staff_app.test_request_context():
+        reminder = letter_of(staff_app, "herinnering-afspraak")
+        invitation = letter_of(staff_app, "uitnodiging-pip")
+        assert "tolk" not in [f.name for f in letter_fields(reminder)]
+        assert "tolk" in [f.name for f in letter_fields(invitation)]
 
 
 @pytest.mark.parametrize("typed", ["5038ab", "5038 ab", " 5038AB ", "5038 AB"])

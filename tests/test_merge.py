@@ -21,9 +21,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
 from portal.accounts import AuditEntry, db
-from portal.letters import PEOPLE_PER_DOCUMENT
+from portal.letters import PEOPLE_PER_DOCUMENT, letter_fields
 from portal.loading import PERSON_FIELDS
-from portal.merge import MAX_BYTES, MAX_ROWS
+from portal.merge import MAX_BYTES, MAX_ROWS, check_list
 from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STAFF_EMAIL
 from tests.job_tools import finished
@@ -664,3 +664,23 @@ def test_a_list_may_come_back_as_a_zip_with_one_pdf_per_person_named_by_row(
         assert full_name(person) in normalise(text), name
         others = [full_name(other) for other in PEOPLE[:3] if other is not person]
         assert not any(other in normalise(text) for other in others), name
+
+
+def test_the_interpreter_column_takes_ja_or_nee_and_names_anything_else(
+    staff_app: Flask,
+) -> None:
+    with staff_app.test_request_context():
+        letter = staff_app.extensions["wegwijs_content"].get().letters["uitnodiging-pip"]
+        fields = letter_fields(letter)
+        header = [f.name for f in fields]
+        row = {f.name: "x" for f in fields} | dict(zip(PERSON_FIELDS, PEOPLE[3], strict=True))
+        row |= {"datum": "3-12-2026", "tijd": "9:30", "telefoon": PHONE, "briefdatum": ""}
+        values = ["nee", "WAAR", "", "misschien"]
+        table = [header] + [[(row | {"tolk": value})[name] for name in header] for value in values]
+        people, problems = check_list(fields, table)
+        assert [(p.row, p.column) for p in problems] == [(5, "tolk")]
+        assert problems[0].message == app_message(staff_app, "Write ja or nee.")
+        table.pop()
+        people, problems = check_list(fields, table)
+        assert not problems
+        assert [p.wants_interpreter for p in people] == [False, True, True]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import time
 from dataclasses import dataclass
@@ -176,6 +177,14 @@ def language_named(text: str) -> LocaleInfo | None:
     """Find a language by its code or any of its names ('ar', 'Arabisch', 'Arabic', 'العربية')."""
     wanted = " ".join(text.split()).lower()
     return next((info for info in languages().values() if wanted in info.names), None)
+
+
+def language_like(text: str) -> LocaleInfo | None:
+    """Find the language a misspelt name most likely means ('Tigrinja': Tigrinya), or None."""
+    wanted = " ".join(text.split()).lower()
+    by_name = {name: info for info in languages().values() for name in info.names if len(name) > 3}
+    close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.75)
+    return by_name[close[0]] if close else None
 
 
 def choose_locale() -> str:

@@ -18,6 +18,7 @@ import openpyxl
 from flask_babel import lazy_gettext as _l
 
 from .letters import Person, check_person
+from .list_templates import EXAMPLE_MARK
 from .texts import Field
 
 MAX_ROWS = 1000
@@ -42,6 +43,7 @@ class Problem:
     row: int
     column: str
     message: str
+    value: str = ""  # what the cell says, shown beside the message
 
 
 def column_key(name: str) -> str:
@@ -164,10 +166,15 @@ def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person
     people: list[Person] = []
     for number, row in data_rows:
         raw = {f.name: cell(row, columns.get(column_key(f.name))) for f in fields}
+        if raw.get("voornaam", "").strip().upper().startswith(EXAMPLE_MARK):
+            message = str(_l("This is the example row of the template. Delete it."))
+            problems.append(Problem(number, "voornaam", message, raw["voornaam"].strip()))
+            continue
         person, errors = check_person(fields, raw)
         for name, message in errors.items():
             if name not in missing:  # a missing column is named once, above, not per row
-                problems.append(Problem(number, header[columns[column_key(name)]].strip(), message))
+                column = header[columns[column_key(name)]].strip()
+                problems.append(Problem(number, column, message, raw[name].strip()))
         if person is not None:
             people.append(dataclasses.replace(person, row=number))
     return (people if not problems else []), problems

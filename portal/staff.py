@@ -25,7 +25,7 @@ from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from . import content, jobs, letters, merge
+from . import content, jobs, letters, list_templates, merge
 from .accounts import audit, login_manager
 from .database import db
 from .http import no_store
@@ -155,6 +155,25 @@ def letter_list(slug: str) -> Response:
         file_error=file_error,
         max_rows=merge.MAX_ROWS,
     )
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/letters/<slug>/list-template.<extension>")
+def letter_list_template(slug: str, extension: str) -> Response:
+    """Send the template of a letter's list: its columns and an example row (CSV or XLSX)."""
+    chosen_letter = content.current().letters.get(slug) or abort(404)
+    fields = letters.letter_fields(chosen_letter)
+    if extension == "csv":
+        body, mimetype = list_templates.csv_template(fields), "text/csv"
+    elif extension == "xlsx":
+        body, mimetype = list_templates.xlsx_template(fields), XLSX_MIMETYPE
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="lijst-{slug}.{extension}"'
+    return response
 
 
 def own_job(job_id: str) -> jobs.Job:

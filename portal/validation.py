@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from .i18n import language_named
+from .i18n import language_like, language_named
 
 DATE_PATTERNS = (
     re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$"),  # <input type=date>
@@ -72,6 +72,11 @@ def parse_language(text: str) -> str:
     """Return the code of a language named by code or name ('ar', 'Arabisch', 'العربية')."""
     found = language_named(text)
     if found is None:
+        suggestion = language_like(text)
+        if suggestion is not None:
+            raise ValueError(
+                _l("This language is unknown. Did you mean %(name)s?", name=suggestion.dutch_name)
+            )
         raise ValueError(_l("This language is unknown."))
     return found.tag
 

@@ -23,7 +23,7 @@ from werkzeug.test import TestResponse, encode_multipart
 from portal.accounts import AuditEntry, db
 from portal.letters import PEOPLE_PER_DOCUMENT, letter_fields
 from portal.loading import PERSON_FIELDS
-from portal.merge import MAX_BYTES, MAX_ROWS, check_list
+from portal.merge import MAX_BYTES, MAX_ROWS, check_list, read_table
 from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STAFF_EMAIL
 from tests.job_tools import finished
@@ -187,7 +187,12 @@ class Problems(HTMLParser):
 
     @property
     def problems(self) -> list[tuple[int, str, str]]:
-        return [(int(row), column, problem) for row, column, problem in filter(None, self.rows)]
+        return [(int(row), column, problem) for row, column, problem, _ in filter(None, self.rows)]
+
+    @property
+    def values(self) -> list[str]:
+        """Return what each wrong cell says, as the table shows it beside the problem."""
+        return [value for *_, value in filter(None, self.rows)]
 
 
 def problems_text(response: TestResponse) -> str:
@@ -684,3 +689,57 @@ def test_the_interpreter_column_takes_ja_or_nee_and_names_anything_else(
         people, problems = check_list(fields, table)
         assert not problems
         assert [p.wants_interpreter for p in people] == [False, True, True]
+
+
+# --- Templates of the list -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "csv"])
+def test_the_template_has_the_letters_columns_and_an_example_that_is_never_printed(
+    staff_app: Flask, extension: str
+) -> None:
+    client = staff_app.test_client()
+    reply = client.get(f"/staff/letters/{SLUG}/list-template.{extension}")
+    assert reply.status_code == 200
+    assert f'filename="lijst-{SLUG}.{extension}"' in reply.headers["Content-Disposition"]
+    data = reply.get_data()
+    if extension == "csv":
+        assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, as Dutch Excel saves it
+        assert b";" in data.split(b"\r\n")[0]
+    table = read_table(f"lijst.{extension}", data)
+    with staff_app.test_request_context():
+        letter = staff_app.extensions["wegwijs_content"].get().letters[SLUG]
+        assert table[0] == [f.name for f in letter_fields(letter)]
+    # Uploaded as it is, the example row is named and nothing is printed.
+    page = refused(upload(staff_app, f"lijst.{extension}", data))
+    example = app_message(staff_app, "This is the example row of the template. Delete it.")
+    assert page.problems == [(2, "voornaam", example)]
+    # With a real person in its place, the list is printed.
+    filled = [
+        table[0],
+        [
+            PEOPLE[3][table[0].index(n)] if n in PERSON_FIELDS else v
+            for n, v in zip(table[0], table[1], strict=True)
+        ],
+    ]
+    assert upload(staff_app, "lijst.csv", csv_bytes(filled, ";", "utf-8")).status_code == 200
+
+
+def test_the_xlsx_template_explains_every_column(staff_app: Flask) -> None:
+    data = staff_app.test_client().get(f"/staff/letters/{SLUG}/list-template.xlsx").get_data()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Lijst", "Uitleg"]
+    explained = {row[0]: row for row in book["Uitleg"].iter_rows(min_row=2, values_only=True)}
+    header = [cell.value for cell in book["Lijst"][1]]
+    assert set(header) <= set(explained)
+    assert "ti (Tigrinya)" in explained["taal"][3]
+    assert "3-12-2026" in explained["datum"][3]
+
+
+def test_a_wrong_value_is_shown_beside_its_problem_with_a_suggestion(staff_app: Flask) -> None:
+    rows = rows_of(PEOPLE[:2])
+    rows[2][COLUMNS.index("taal")] = "Tigrinja"
+    page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
+    message = app_message(staff_app, "This language is unknown. Did you mean %(name)s?")
+    assert page.problems == [(3, "taal", message.replace("%(name)s", "Tigrinya"))]
+    assert page.values == ["Tigrinja"]

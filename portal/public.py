@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
@@ -290,7 +291,10 @@ def error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """Show an error as a friendly page in the reader's language, with a way back."""
     code = error.code or 500
     area = request.path.split("/")[1] if request.path.startswith(("/staff/", "/editor/")) else ""
-    page = render_template("public/error.html", code=code, back=way_back(), area=area)
+    staff_layout = bool(area) and current_user.is_authenticated
+    page = render_template(
+        "public/error.html", code=code, back=way_back(), area=area, staff_layout=staff_layout
+    )
     # Retry-After of a 503, Allow of a 405: what the error itself says about trying again.
     headers = {k: v for k, v in error.get_headers() if k.lower() in ("retry-after", "allow")}
     return page, code, headers

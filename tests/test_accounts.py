@@ -25,7 +25,12 @@ LOGIN = "/staff/login"
 LETTER = "herinnering-afspraak"
 FORM = "toestemming-gegevens-delen"
 # The value each URL argument of a staff rule gets: a letter or form that exists.
-SLUG_FOR_ENDPOINT = {"staff.letter": LETTER, "staff.letter_list": LETTER, "staff.form_print": FORM}
+SLUG_FOR_ENDPOINT = {
+    "staff.letter": LETTER,
+    "staff.letter_list": LETTER,
+    "staff.letter_list_template": LETTER,
+    "staff.form_print": FORM,
+}
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -61,13 +66,13 @@ def staff_urls(app: Flask) -> list[tuple[str, str, list[str]]]:
         for rule in app.url_map.iter_rules():
             if not rule.rule.startswith("/staff/") or rule.rule == LOGIN:
                 continue
-            unknown = set(rule.arguments) - {"slug", "job_id"}
+            unknown = set(rule.arguments) - {"slug", "job_id", "extension"}
             assert not unknown, f"{rule.rule}: give this test a value for {unknown}"
             url = rule.rule
             if "slug" in rule.arguments:
                 url = url.replace("<slug>", SLUG_FOR_ENDPOINT[rule.endpoint])
             # A job nobody started: the login comes first, then a 404 for everyone.
-            url = url.replace("<job_id>", "no-such-job")
+            url = url.replace("<job_id>", "no-such-job").replace("<extension>", "xlsx")
             methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
             found.append((rule.endpoint, url, methods))
     return found

@@ -533,6 +533,31 @@ def test_a_file_over_5_mb_is_refused(staff_app: Flask) -> None:
     )
 
 
+def test_an_upload_over_the_request_limit_stays_in_the_staff_layout_with_a_way_back(
+    staff_app: Flask,
+) -> None:
+    # Over MAX_CONTENT_LENGTH the request itself is refused (413) before the list is read.
+    data = b"voornaam;achternaam\r\n" + b"x" * (7 * 1024 * 1024)
+    boundary, body = encode_multipart(
+        {
+            "municipality": MUNICIPALITY,
+            "list": FileStorage(io.BytesIO(data), filename="lijst.csv", name="list"),
+        }
+    )
+    form = f"/staff/letters/{SLUG}/list"
+    response = staff_app.test_client().post(
+        form,
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Referer": f"http://localhost{form}"},
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert 'class="logout"' in page  # still the staff area, logged in
+    assert f'href="{form}"' in page  # the way back to the upload form
+    assert app_message(staff_app, "The file is too large") in page
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 
 

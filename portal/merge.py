@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,21 +52,40 @@ def column_key(name: str) -> str:
     return "".join(char for char in name.lower() if char not in " _-\t")
 
 
+# The one-byte encodings Excel and LibreOffice save CSV in: Windows-1252 ("CSV (comma
+# delimited)" on Windows), the DOS code page 850 ("CSV (MS-DOS)") and Mac Roman ("CSV
+# (Macintosh)"). They differ in the bytes of accented letters, so the one that reads the
+# most of the letters names have (é, ë, ü, ...) is the one the file was saved in.
+ONE_BYTE_ENCODINGS = ("cp1252", "cp850", "mac_roman")
+NAME_LETTERS = set("áàâäåçéèêëíìîïñóòôöúùûüæøœ")
+# Excel's own way of naming the separator: a first line "sep=;" (hidden when Excel opens it).
+SEPARATOR_LINE = re.compile(r'^"?sep=(.)"?$', re.IGNORECASE)
+
+
 def decode_csv(data: bytes) -> str:
-    """Decode CSV as Excel saves it: UTF-8 with or without BOM, UTF-16, or Windows-1252."""
+    """Decode CSV as Excel and LibreOffice save it: UTF-8 with or without BOM, UTF-16, or
+    a one-byte encoding (ONE_BYTE_ENCODINGS)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    decoded = [data.decode(encoding, errors="replace") for encoding in ONE_BYTE_ENCODINGS]
+    return max(decoded, key=lambda text: sum(char in NAME_LETTERS for char in text))
 
 
 def read_csv(data: bytes) -> list[list[str]]:
-    """Read CSV rows; the delimiter (; , or tab) is found from the header line."""
+    """Read CSV rows; the delimiter (; , or tab) is the one a "sep=" line names, else found
+    from the header line. Lines may end as on Windows, Unix or old Macs (CR alone)."""
     text = decode_csv(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    lines = re.split(r"\r\n|\r|\n", text, maxsplit=1)
+    named = SEPARATOR_LINE.match(lines[0].strip())
+    if named:
+        text = lines[1] if len(lines) > 1 else ""  # not a row: Excel does not show it either
+        delimiter = named[1]
+    else:
+        delimiter = max(CSV_DELIMITERS, key=lines[0].count)
     return first_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 

@@ -63,9 +63,17 @@ def rows_of(people: list[list[str]]) -> list[list[str]]:
 # --- Files as Excel writes them -------------------------------------------------------------
 
 
-def csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
+def csv_bytes(
+    rows: list[list[str]],
+    delimiter: str,
+    encoding: str,
+    line_end: str = "\r\n",
+    quoting: int = csv.QUOTE_MINIMAL,
+    first_line: str = "",
+) -> bytes:
     out = io.StringIO(newline="")
-    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    out.write(first_line)
+    csv.writer(out, delimiter=delimiter, lineterminator=line_end, quoting=quoting).writerows(rows)
     return out.getvalue().encode(encoding)
 
 
@@ -92,6 +100,20 @@ FORMATS: dict[str, tuple[str, Callable[[list[list[str]]], bytes]]] = {
     # Excel's "Unicode text": UTF-16 with a BOM, tab-separated.
     "utf16-tab": ("lijst.txt", lambda rows: csv_bytes(rows, "\t", "utf-16")),
     "csv-semicolon-cp1252": ("lijst.csv", lambda rows: csv_bytes(rows, ";", "cp1252")),
+    # Excel's "CSV (MS-DOS)": the DOS code page 850.
+    "csv-ms-dos-cp850": ("lijst.csv", lambda rows: csv_bytes(rows, ";", "cp850")),
+    # Excel's "CSV (Macintosh)": Mac Roman, and a CR alone ends a line.
+    "csv-macintosh": ("lijst.csv", lambda rows: csv_bytes(rows, ";", "mac_roman", "\r")),
+    # A first line that names the separator, as Excel reads it (and hides it).
+    "csv-sep-line": (
+        "lijst.csv",
+        lambda rows: csv_bytes(rows, ",", "utf-8", first_line="sep=,\r\n"),
+    ),
+    # LibreOffice's defaults with "quote all text cells": UTF-8 without BOM, LF.
+    "libreoffice-quoted": (
+        "lijst.csv",
+        lambda rows: csv_bytes(rows, ",", "utf-8", "\n", csv.QUOTE_ALL),
+    ),
     "xlsx": ("lijst.xlsx", xlsx_with_real_cells),
 }
 
@@ -258,6 +280,12 @@ def test_the_lists_are_really_in_their_formats() -> None:
     assert "é".encode("cp1252") in cp1252
     with pytest.raises(UnicodeDecodeError):
         cp1252.decode("utf-8")
+    assert b"Jos\x82" in FORMATS["csv-ms-dos-cp850"][1](rows)  # é in code page 850
+    macintosh = FORMATS["csv-macintosh"][1](rows)
+    assert b"Jos\x8e" in macintosh  # é in Mac Roman
+    assert b"\n" not in macintosh
+    assert FORMATS["csv-sep-line"][1](rows).startswith(b"sep=,\r\n")
+    assert FORMATS["libreoffice-quoted"][1](rows).startswith(b'"voornaam","tussenvoegsel"')
     book = openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"][1](rows)))
     sheet = book.active
     assert sheet is not None

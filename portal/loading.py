@@ -471,7 +471,31 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
         signatory_role=required_text(path, signatory, "role"),
         path=path,
         return_line=str(data.get("return_address") or "").strip(),
+        **envelope_window(path, data.get("envelope_window")),
     )
+
+
+# The window positions a letter can serve: a window on the left (the Dutch standard) that
+# leaves room for the letterhead above it.
+WINDOW_LEFT_MM = (10.0, 40.0)
+WINDOW_TOP_MM = (45.0, 90.0)
+
+
+def envelope_window(path: Path, setting: Any) -> dict[str, float]:
+    """Read a municipality's envelope_window (left_mm, top_mm), or nothing for the default."""
+    if setting is None:
+        return {}
+    if not isinstance(setting, dict):
+        raise ContentError(path, "envelope_window: give left_mm and top_mm, e.g. 22 and 50")
+    window = {}
+    for name, (low, high) in (("left_mm", WINDOW_LEFT_MM), ("top_mm", WINDOW_TOP_MM)):
+        value = setting.get(name)
+        if not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ContentError(
+                path, f"envelope_window: {name} must be a number from {low:g} to {high:g} (mm)"
+            )
+        window[f"window_{name}"] = float(value)
+    return window
 
 
 def load_pictograms(path: Path) -> dict[str, dict[str, str]]:

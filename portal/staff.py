@@ -31,7 +31,7 @@ from .database import db
 from .http import no_store
 from .i18n import languages
 from .personal_plan import personal_plan_html
-from .printing import pdf_response, printer
+from .printing import pdf_response, printer, render_print_template
 from .staff_forms import MunicipalityForm, PersonalPlanForm
 from .texts import Municipality
 
@@ -73,9 +73,25 @@ def letterhead_choice() -> tuple[MunicipalityForm, Municipality | None]:
 def home() -> str:
     """List what a staff member can print."""
     loaded = content.current()
+    own = [m for slug, m in loaded.municipalities.items() if current_user.may_use(slug)]
     return render_template(
-        "staff/home.html", letters=loaded.letters.values(), forms=loaded.forms.values()
+        "staff/home.html",
+        letters=loaded.letters.values(),
+        forms=loaded.forms.values(),
+        municipalities=own,
     )
+
+
+@bp.route("/window-check/<slug>.pdf")
+def window_check(slug: str) -> Response:
+    """Print a sheet that outlines where the address of a letter lies, to hold against the
+    municipality's own window envelopes before a large mailing."""
+    municipality = content.current().municipalities.get(slug) or abort(404)
+    if not current_user.may_use(slug):
+        abort(403)
+    html = render_print_template("print/window_check.html", municipality=municipality)
+    pdf = printer().render(html, stylesheet="letter")
+    return pdf_response(pdf, f"venstercontrole-{slug}.pdf")
 
 
 @bp.route("/personal-plan/", methods=["GET", "POST"])

@@ -230,6 +230,10 @@ class Municipality:
     # The line above the address in a window envelope: where undeliverable mail goes back to
     # (often a Postbus); the municipality's address when its profile names none.
     return_line: str = ""
+    # Where the window of the municipality's envelopes lies: the address block's top-left
+    # corner in mm from the paper's left and top edge (letter.css is laid out for 22 x 50).
+    window_left_mm: float = 22.0
+    window_top_mm: float = 50.0
 
     @property
     def return_address(self) -> str:

@@ -30,6 +30,7 @@ SLUG_FOR_ENDPOINT = {
     "staff.letter_list": LETTER,
     "staff.letter_list_template": LETTER,
     "staff.form_print": FORM,
+    "staff.window_check": "tilburg",
 }
 
 

@@ -22,11 +22,13 @@ from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from portal.letters import letter_fields
+from portal.loading import ContentError, load_content
 from portal.texts import Field, Letter
 from tests.catalogs import app_message
 from tests.conftest import (
     CONTENT,
     LANGUAGES,
+    STATIC,
     content_of,
     ensure_account,
     log_in_as,
@@ -518,6 +520,70 @@ def test_a_letter_that_is_no_invitation_asks_nothing_about_an_interpreter(
         invitation = letter_of(staff_app, "uitnodiging-pip")
         assert "tolk" not in [f.name for f in letter_fields(reminder)]
         assert "tolk" in [f.name for f in letter_fields(invitation)]
+
+
+def test_a_municipalitys_own_envelope_window_moves_the_address(content_copy: Path) -> None:
+    profile = content_copy / "municipalities" / "tilburg.yml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8") + "envelope_window:\n  left_mm: 30\n  top_mm: 56\n",
+        encoding="utf-8",
+    )
+    app = make_staff_app(CONTENT_DIR=str(content_copy))
+    slug = LETTERS[0]
+    pdf = (
+        app.test_client()
+        .post(f"/staff/letters/{slug}/", data=letter_values(app, slug, "nl"))
+        .get_data()
+    )
+    address = find_run(page_words(pdf, 1), " ".join(ADDRESS).split())
+    assert abs(address[0].x0 - 30.0) < 1.0, address[0]
+    for word in address:
+        assert 30.0 - SLACK_MM <= word.x0, word
+        assert word.x1 <= 30.0 + 85.0 + SLACK_MM, word
+        assert 56.0 - SLACK_MM <= word.y0, word
+        assert word.y1 <= 56.0 + 35.0 + SLACK_MM, word
+
+
+@pytest.mark.parametrize(
+    "setting", ["left_mm: 5\n  top_mm: 50", "left_mm: 22\n  top_mm: tall", "left_mm: 22"]
+)
+def test_an_envelope_window_that_no_letter_can_serve_is_named(
+    content_copy: Path, setting: str
+) -> None:
+    profile = content_copy / "municipalities" / "tilburg.yml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8") + f"envelope_window:\n  {setting}\n",
+        encoding="utf-8",
+    )
+    problems: list[ContentError] = []
+    load_content(content_copy, STATIC, list(LANGUAGES), problems)
+    assert any("envelope_window" in str(problem) for problem in problems), problems
+
+
+def test_the_window_check_sheet_outlines_the_address_block(staff_app: Flask) -> None:
+    reply = staff_app.test_client().get("/staff/window-check/tilburg.pdf")
+    assert reply.status_code == 200
+    assert reply.mimetype == "application/pdf"
+    words = page_words(reply.get_data(), 1)
+    where = app_message(
+        staff_app, "%(left)s mm from the left, %(top)s mm from the top, 85 x 35 mm."
+    )
+    where = where.replace("%(left)s", "22").replace("%(top)s", "50")
+    inside = find_run(words, where.split())
+    left, top, right, bottom = WINDOW_MM
+    for word in inside:
+        assert left - SLACK_MM <= word.x0, word
+        assert word.x1 <= right + SLACK_MM, word
+        assert top - SLACK_MM <= word.y0, word
+        assert word.y1 <= bottom + SLACK_MM, word
+
+
+def test_the_window_check_sheet_is_only_for_ones_own_municipality(
+    tilburg_client: FlaskClient,
+) -> None:
+    assert tilburg_client.get("/staff/window-check/tilburg.pdf").status_code == 200
+    assert tilburg_client.get("/staff/window-check/oisterwijk.pdf").status_code == 403
+    assert tilburg_client.get("/staff/window-check/nowhere.pdf").status_code == 404
 
 
 @pytest.mark.parametrize("typed", ["5038ab", "5038 ab", " 5038AB ", "5038 AB"])

@@ -273,6 +273,7 @@ def test_every_template_is_rendered_by_some_page(tmp_path: Path) -> None:
         client.post("/staff/login", data={"email": "x@example.org", "password": "wrong"})
     app.test_client_class = StaffClient
     staff = app.test_client()
+    assert staff.get("/staff/window-check/tilburg.pdf").mimetype == "application/pdf"
     for url in ["/staff/", "/staff/personal-plan/", "/staff/forms/voorbereiding-intake/"]:
         assert staff.get(url).status_code == 200, url
     staff.get("/staff/letters/uitnodiging-pip/list")

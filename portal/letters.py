@@ -42,6 +42,7 @@ INTERPRETER_LABEL = _l("An interpreter in the person's language at the meeting (
 LETTER_FACTS = {
     "kenmerk": ("text", _l("Reference (kenmerk)")),
     "briefdatum": ("date", _l("Date on the letter (empty: today)")),
+    "ondertekenaar": ("text", _l("Who signs (empty: the municipality's usual signatory)")),
 }
 OPTIONAL_FIELDS = {"tussenvoegsel"}
 # People per WeasyPrint document in a batch: bounds memory, and documents are joined by pypdf.
@@ -139,6 +140,15 @@ def check_person(
     return Person(values, dates, times, lang), {}
 
 
+def signatory_problem(municipality: Municipality, person: Person) -> str | None:
+    """Say what is wrong with the signatory a person's letter names, or None."""
+    if municipality.signatory(person.values.get("ondertekenaar", "")) is not None:
+        return None
+    return str(
+        _l("Choose who signs: %(names)s.", names=", ".join(municipality.signatory_names))
+    )
+
+
 def page_languages(letter: Letter, person_lang: str) -> list[str]:
     """Return the languages of a person's pages: Dutch first, then their own if translated."""
     if person_lang == SOURCE_LANGUAGE or person_lang not in letter.texts:
@@ -161,6 +171,7 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
             address=person.address() if number == 0 else None,
             today=day_in(lang, person.dates.get("briefdatum") or dt.date.today()),
             reference=person.values.get("kenmerk", ""),
+            signatory=municipality.signatory(person.values.get("ondertekenaar", "")),
             interpreter=interpreter_language(letter, person, lang),
             online_url=online_url(person.lang, letter.step, municipality),
         )

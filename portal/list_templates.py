@@ -32,6 +32,7 @@ EXAMPLE_VALUES = {
     "kenmerk": "INB/2026/0001",
     "briefdatum": "",
     "tolk": "ja",
+    "ondertekenaar": "",
 }
 EXAMPLE_BY_TYPE = {"date": "3-12-2026", "time": "9:30", "phone": "013 123 4567", "yesno": "ja"}
 # What a value of each type looks like, for the explanation sheet (the staff's language).

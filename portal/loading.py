@@ -472,6 +472,10 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
         path=path,
         return_line=str(data.get("return_address") or "").strip(),
         **envelope_window(path, data.get("envelope_window")),
+        other_signatories=tuple(
+            (required_text(path, row, "name"), required_text(path, row, "role"))
+            for row in data.get("other_signatories") or []
+        ),
     )
 
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import openpyxl
 from flask_babel import lazy_gettext as _l
 
-from .letters import Person, check_person
+from .letters import Person, check_person, signatory_problem
 from .list_templates import EXAMPLE_MARK
-from .texts import Field
+from .texts import Field, Municipality
 
 MAX_ROWS = 1000
 MAX_BYTES = 5 * 1024 * 1024
@@ -164,8 +164,11 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
     raise ListError(_l("Upload a CSV file or an Excel file (.xlsx)."))
 
 
-def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person], list[Problem]]:
-    """Check every row of a list; return the people in row order, or every problem found."""
+def check_list(
+    fields: list[Field], table: list[list[str]], municipality: Municipality | None = None
+) -> tuple[list[Person], list[Problem]]:
+    """Check every row of a list; return the people in row order, or every problem found.
+    With the municipality whose letterhead is used, its signatories are checked too."""
     rows = [(n, row) for n, row in enumerate(table, start=1) if any(c.strip() for c in row)]
     if not rows:
         raise ListError(_l("The file is empty."))
@@ -191,6 +194,9 @@ def check_list(fields: list[Field], table: list[list[str]]) -> tuple[list[Person
             problems.append(Problem(number, "voornaam", message, raw["voornaam"].strip()))
             continue
         person, errors = check_person(fields, raw)
+        wrong_signatory = person and municipality and signatory_problem(municipality, person)
+        if wrong_signatory:
+            person, errors = None, {"ondertekenaar": wrong_signatory}
         for name, message in errors.items():
             if name not in missing:  # a missing column is named once, above, not per row
                 column = header[columns[column_key(name)]].strip()

@@ -116,6 +116,9 @@ def letter(slug: str) -> Response:
     preview: list[Markup] = []
     if municipality is not None:
         person, errors = letters.check_person(fields, values)
+        wrong_signatory = person and letters.signatory_problem(municipality, person)
+        if wrong_signatory:
+            person, errors = None, {"ondertekenaar": wrong_signatory}
         if person is not None and request.form.get("action") == "pdf":
             html = letters.letters_html(chosen_letter, municipality, [person])
             pdf = printer().render(html, stylesheet="letter")
@@ -152,7 +155,7 @@ def letter_list(slug: str) -> Response:
                 raise merge.ListError(_l("Choose the file with the list of people."))
             data = upload.read(merge.MAX_BYTES + 1)
             table = merge.read_table(upload.filename, data)
-            people, problems = merge.check_list(fields, table)
+            people, problems = merge.check_list(fields, table, municipality)
         except merge.ListError as error:
             file_error = str(error)
         else:

@@ -234,6 +234,22 @@ class Municipality:
     # corner in mm from the paper's left and top edge (letter.css is laid out for 22 x 50).
     window_left_mm: float = 22.0
     window_top_mm: float = 50.0
+    # Who else may sign its letters, as (name, role): staff choose one per letter or per row.
+    other_signatories: tuple[tuple[str, str], ...] = ()
+
+    def signatory(self, name: str = "") -> tuple[str, str] | None:
+        """Return (name, role) of who signs: the one named (any case), the default when no
+        name is given, or None for a name that is not in the profile."""
+        everyone = [(self.signatory_name, self.signatory_role), *self.other_signatories]
+        if not name.strip():
+            return everyone[0]
+        wanted = " ".join(name.split()).lower()
+        return next((person for person in everyone if person[0].lower() == wanted), None)
+
+    @property
+    def signatory_names(self) -> list[str]:
+        """Return the names of everyone who may sign, the default first."""
+        return [self.signatory_name, *(name for name, _role in self.other_signatories)]
 
     @property
     def return_address(self) -> str:

@@ -479,6 +479,28 @@ def test_times_are_printed_on_the_24_hour_clock(letters: Letters, lang: str) -> 
     assert " PM" not in text
 
 
+# --- Who signs ----------------------------------------------------------------------------------
+
+
+def test_staff_choose_who_signs_the_letter(letters: Letters) -> None:
+    dutch = normalise(letters.pages(LETTERS[0], "nl", ondertekenaar="b. jansen (voorbeeld)")[0])
+    assert "B. Jansen (voorbeeld)" in dutch
+    assert "Teamleider inburgering" in dutch
+    assert "A. de Vries" not in dutch
+    usual = normalise(letters.pages(LETTERS[0], "nl")[0])
+    assert "A. de Vries (voorbeeld)" in usual
+
+
+def test_a_signatory_not_in_the_profile_is_named_before_printing(staff_app: Flask) -> None:
+    slug = LETTERS[0]
+    response = staff_app.test_client().post(
+        f"/staff/letters/{slug}/",
+        data=letter_values(staff_app, slug, "nl", ondertekenaar="C. Onbekend"),
+    )
+    assert response.status_code == 422
+    assert "B. Jansen (voorbeeld)" in unescape(response.get_data(as_text=True))
+
+
 # --- The interpreter ---------------------------------------------------------------------------
 
 INVITATIONS = ["uitnodiging-brede-intake", "uitnodiging-pip"]

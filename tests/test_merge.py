@@ -789,6 +789,16 @@ def test_the_xlsx_template_explains_every_column(staff_app: Flask) -> None:
     assert "3-12-2026" in explained["datum"][3]
 
 
+def test_a_signatory_not_in_the_profile_is_named_by_row_and_column(staff_app: Flask) -> None:
+    rows = rows_of(PEOPLE[:3])
+    rows[0].append("ondertekenaar")
+    for row, name in zip(rows[1:], ["", "B. Jansen (voorbeeld)", "C. Onbekend"], strict=True):
+        row.append(name)
+    page = refused(upload(staff_app, "lijst.csv", csv_bytes(rows, ";", "utf-8")))
+    assert [(row, column) for row, column, _ in page.problems] == [(4, "ondertekenaar")]
+    assert page.values == ["C. Onbekend"]
+
+
 def test_a_wrong_value_is_shown_beside_its_problem_with_a_suggestion(staff_app: Flask) -> None:
     rows = rows_of(PEOPLE[:2])
     rows[2][COLUMNS.index("taal")] = "Tigrinja"

@@ -144,9 +144,7 @@ def signatory_problem(municipality: Municipality, person: Person) -> str | None:
     """Say what is wrong with the signatory a person's letter names, or None."""
     if municipality.signatory(person.values.get("ondertekenaar", "")) is not None:
         return None
-    return str(
-        _l("Choose who signs: %(names)s.", names=", ".join(municipality.signatory_names))
-    )
+    return str(_l("Choose who signs: %(names)s.", names=", ".join(municipality.signatory_names)))
 
 
 def page_languages(letter: Letter, person_lang: str) -> list[str]:

@@ -32,7 +32,7 @@ from .http import fetch_through_app
 from .i18n import languages
 from .offline import bundle_url, offline_page_url
 from .prebuild import public_pdf_paths
-from .public import public_page_paths
+from .public import public_page_paths, render_public
 
 
 class ExportError(click.ClickException):
@@ -91,7 +91,7 @@ def write_site(app: Flask, base: str, folder: Path) -> int:
             raise ExportError(f"{path} answered {reply.status_code}; nothing was written")
         write(folder, file_for(path), reply.get_data())
     with app.test_request_context("/language/", base_url=base):
-        write(folder, "index.html", chooser_that_picks().encode("utf-8"))
+        write(folder, "index.html", chooser_that_picks())
         for lang in languages():
             page = render_template("public/go_to_language.html", lang=lang)
             write(folder, file_for(url_for("public.choose", lang=lang) + "/"), page.encode())
@@ -100,18 +100,9 @@ def write_site(app: Flask, base: str, folder: Path) -> int:
     return len(paths) + len(languages()) + 2
 
 
-def chooser_that_picks() -> str:
+def chooser_that_picks() -> bytes:
     """Return the language chooser with the script that picks the language by itself."""
-    from .public import language_versions
-
-    return render_template(
-        "public/chooser.html",
-        content=content.current(),
-        municipality=None,
-        alternates=language_versions(),
-        reader_lang=None,
-        pick_language=True,
-    )
+    return render_public("public/chooser.html", pick_language=True).get_data()
 
 
 def write(folder: Path, name: str, body: bytes) -> None:

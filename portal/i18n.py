@@ -231,10 +231,11 @@ def local_date(date: dt.date) -> str:
     The weekday, then the same day as local_day writes it: one way of writing a date
     throughout a letter (CLDR's "long" format puts the month first in some languages:
     'ታሕሳስ 1, 2026' beside the full '21 ጥሪ 2027')."""
-    weekday = format_date(date, "EEEE", locale=dates_locale())
     full = format_date(date, "full", locale=dates_locale())
     day = local_day(date)
-    return full if day in full else f"{weekday} {day}"
+    if day in full:
+        return full
+    return f"{format_date(date, 'EEEE', locale=dates_locale())} {day}"
 
 
 def local_day(date: dt.date) -> str:

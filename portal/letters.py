@@ -35,15 +35,16 @@ PERSON_LABELS = {
     "taal": _l("Language"),
 }
 PERSON_TYPES = {"postcode": "postcode", "taal": "language"}
-# What every Dutch municipal letter names besides the addressee: its reference (kenmerk) and
-# the date it carries. Both may stay empty (a list may leave the columns out): no reference
-# line, and today's date.
-INTERPRETER_LABEL = _l("An interpreter in the person's language at the meeting (empty: yes)")
+# What every Dutch municipal letter names besides the addressee: its reference (kenmerk), the
+# date it carries and who signs it. All may stay empty (a list may leave the columns out): no
+# reference line, today's date, the municipality's usual signatory.
 LETTER_FACTS = {
     "kenmerk": ("text", _l("Reference (kenmerk)")),
     "briefdatum": ("date", _l("Date on the letter (empty: today)")),
     "ondertekenaar": ("text", _l("Who signs (empty: the municipality's usual signatory)")),
 }
+# Only on invitations to a meeting (Letter.interpreter).
+INTERPRETER_LABEL = _l("An interpreter in the person's language at the meeting (empty: yes)")
 OPTIONAL_FIELDS = {"tussenvoegsel"}
 # People per WeasyPrint document in a batch: bounds memory, and documents are joined by pypdf.
 PEOPLE_PER_DOCUMENT = 20
@@ -104,9 +105,10 @@ def letter_fields(letter: Letter) -> list[Field]:
 
 
 def check_person(
-    fields: Iterable[Field], raw: dict[str, str]
+    fields: Iterable[Field], raw: dict[str, str], municipality: Municipality | None = None
 ) -> tuple[Person | None, dict[str, str]]:
-    """Check one person's values; return the person, or the problems by field name."""
+    """Check one person's values; return the person, or the problems by field name.
+    With the municipality whose letterhead is used, the signatory is checked against it."""
     values: dict[str, str] = {}
     dates: dict[str, dt.date] = {}
     times: dict[str, dt.time] = {}
@@ -135,16 +137,12 @@ def check_person(
         else:
             text = value  # cleaned: a postcode as 1234 AB, a phone number's spaces
         values[field.name] = text
+    if municipality is not None and municipality.signatory(values.get("ondertekenaar", "")) is None:
+        names = ", ".join(name for name, _role in municipality.signatories)
+        errors["ondertekenaar"] = str(_l("Choose who signs: %(names)s.", names=names))
     if errors:
         return None, errors
     return Person(values, dates, times, lang), {}
-
-
-def signatory_problem(municipality: Municipality, person: Person) -> str | None:
-    """Say what is wrong with the signatory a person's letter names, or None."""
-    if municipality.signatory(person.values.get("ondertekenaar", "")) is not None:
-        return None
-    return str(_l("Choose who signs: %(names)s.", names=", ".join(municipality.signatory_names)))
 
 
 def page_languages(letter: Letter, person_lang: str) -> list[str]:

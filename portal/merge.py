@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import openpyxl
 from flask_babel import lazy_gettext as _l
 
-from .letters import Person, check_person, signatory_problem
+from .letters import Person, check_person
 from .list_templates import EXAMPLE_MARK
 from .texts import Field, Municipality
 
@@ -193,10 +193,7 @@ def check_list(
             message = str(_l("This is the example row of the template. Delete it."))
             problems.append(Problem(number, "voornaam", message, raw["voornaam"].strip()))
             continue
-        person, errors = check_person(fields, raw)
-        wrong_signatory = person and municipality and signatory_problem(municipality, person)
-        if wrong_signatory:
-            person, errors = None, {"ondertekenaar": wrong_signatory}
+        person, errors = check_person(fields, raw, municipality)
         for name, message in errors.items():
             if name not in missing:  # a missing column is named once, above, not per row
                 column = header[columns[column_key(name)]].strip()

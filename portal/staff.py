@@ -115,10 +115,7 @@ def letter(slug: str) -> Response:
     errors: dict[str, str] = {}
     preview: list[Markup] = []
     if municipality is not None:
-        person, errors = letters.check_person(fields, values)
-        wrong_signatory = person and letters.signatory_problem(municipality, person)
-        if wrong_signatory:
-            person, errors = None, {"ondertekenaar": wrong_signatory}
+        person, errors = letters.check_person(fields, values, municipality)
         if person is not None and request.form.get("action") == "pdf":
             html = letters.letters_html(chosen_letter, municipality, [person])
             pdf = printer().render(html, stylesheet="letter")

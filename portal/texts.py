@@ -237,19 +237,18 @@ class Municipality:
     # Who else may sign its letters, as (name, role): staff choose one per letter or per row.
     other_signatories: tuple[tuple[str, str], ...] = ()
 
-    def signatory(self, name: str = "") -> tuple[str, str] | None:
-        """Return (name, role) of who signs: the one named (any case), the default when no
-        name is given, or None for a name that is not in the profile."""
-        everyone = [(self.signatory_name, self.signatory_role), *self.other_signatories]
-        if not name.strip():
-            return everyone[0]
-        wanted = " ".join(name.split()).lower()
-        return next((person for person in everyone if person[0].lower() == wanted), None)
-
     @property
-    def signatory_names(self) -> list[str]:
-        """Return the names of everyone who may sign, the default first."""
-        return [self.signatory_name, *(name for name, _role in self.other_signatories)]
+    def signatories(self) -> list[tuple[str, str]]:
+        """Return (name, role) of everyone who may sign its letters, the usual one first."""
+        return [(self.signatory_name, self.signatory_role), *self.other_signatories]
+
+    def signatory(self, name: str = "") -> tuple[str, str] | None:
+        """Return (name, role) of who signs: the one named (any case), the usual one when no
+        name is given, or None for a name that is not in the profile."""
+        if not name.strip():
+            return self.signatories[0]
+        wanted = " ".join(name.split()).lower()
+        return next((person for person in self.signatories if person[0].lower() == wanted), None)
 
     @property
     def return_address(self) -> str:

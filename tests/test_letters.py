@@ -401,6 +401,16 @@ def test_the_appointment_date_is_written_in_each_pages_language(
         assert has_phrase(pages[1], DATES[lang], lang), pages[1][:800]
 
 
+def assert_inside_window(words: list[Word], window: tuple[float, float, float, float]) -> None:
+    """Check that every word lies inside a window (left, top, right, bottom in mm)."""
+    left, top, right, bottom = window
+    for word in words:
+        assert word.x0 >= left - SLACK_MM, (word, "left of the window")
+        assert word.x1 <= right + SLACK_MM, (word, "right of the window")
+        assert word.y0 >= top - SLACK_MM, (word, "above the window")
+        assert word.y1 <= bottom + SLACK_MM, (word, "below the window")
+
+
 # --- The address for the window envelope ----------------------------------------------------
 
 
@@ -411,14 +421,9 @@ def test_the_address_lies_inside_the_envelope_window(
 ) -> None:
     tokens = " ".join(ADDRESS).split()
     address = find_run(page_words(letters.pdf(slug, lang), 1), tokens)
-    left, top, right, bottom = WINDOW_MM
-    for word in address:
-        assert word.x0 >= left - SLACK_MM, (word, "left of the window")
-        assert word.x1 <= right + SLACK_MM, (word, "right of the window")
-        assert word.y0 >= top - SLACK_MM, (word, "above the window")
-        assert word.y1 <= bottom + SLACK_MM, (word, "below the window")
+    assert_inside_window(address, WINDOW_MM)
     # The name starts at the window's left edge (the letter's padding is 22 mm).
-    assert abs(address[0].x0 - left) < 1.0, address[0]
+    assert abs(address[0].x0 - WINDOW_MM[0]) < 1.0, address[0]
 
 
 def test_a_long_name_still_lies_inside_the_envelope_window(letters: Letters) -> None:
@@ -431,24 +436,15 @@ def test_a_long_name_still_lies_inside_the_envelope_window(letters: Letters) -> 
     pdf = letters.pdf(LETTERS[0], "ti", **long_name)
     tokens = "Abdulrahman Mohammed Ali Tesfamariam-Woldegiorgis".split()
     tokens += "Burgemeester van de Mortelplein 12a 5038 AB TILBURG".split()
-    left, top, right, bottom = WINDOW_MM
-    for word in find_run(page_words(pdf, 1), tokens):
-        assert word.x0 >= left - SLACK_MM, (word, "left of the window")
-        assert word.x1 <= right + SLACK_MM, (word, "right of the window")
-        assert word.y0 >= top - SLACK_MM, (word, "above the window")
-        assert word.y1 <= bottom + SLACK_MM, (word, "below the window")
+    assert_inside_window(find_run(page_words(pdf, 1), tokens), WINDOW_MM)
 
 
 def test_the_return_address_is_a_small_line_at_the_top_of_the_window(letters: Letters) -> None:
     words = page_words(letters.pdf(LETTERS[0], "ar"), 1)
     line = find_run(words, "Gemeente Tilburg, Voorbeeldplein 1, 5038 AA Tilburg".split())
     name = find_run(words, ADDRESS[0].split())
-    left, top, right, bottom = WINDOW_MM
+    assert_inside_window(line, WINDOW_MM)
     for word in line:
-        assert left - SLACK_MM <= word.x0, word
-        assert word.x1 <= right + SLACK_MM, word
-        assert top - SLACK_MM <= word.y0, word
-        assert word.y1 <= bottom + SLACK_MM, word
         assert word.y1 <= name[0].y0, (word, "below the addressee")
     assert line[0].y1 - line[0].y0 < (name[0].y1 - name[0].y0) * 0.8  # smaller type
 
@@ -559,11 +555,7 @@ def test_a_municipalitys_own_envelope_window_moves_the_address(content_copy: Pat
     )
     address = find_run(page_words(pdf, 1), " ".join(ADDRESS).split())
     assert abs(address[0].x0 - 30.0) < 1.0, address[0]
-    for word in address:
-        assert 30.0 - SLACK_MM <= word.x0, word
-        assert word.x1 <= 30.0 + 85.0 + SLACK_MM, word
-        assert 56.0 - SLACK_MM <= word.y0, word
-        assert word.y1 <= 56.0 + 35.0 + SLACK_MM, word
+    assert_inside_window(address, (30.0, 56.0, 30.0 + 85.0, 56.0 + 35.0))
 
 
 @pytest.mark.parametrize(
@@ -591,13 +583,7 @@ def test_the_window_check_sheet_outlines_the_address_block(staff_app: Flask) -> 
         staff_app, "%(left)s mm from the left, %(top)s mm from the top, 85 x 35 mm."
     )
     where = where.replace("%(left)s", "22").replace("%(top)s", "50")
-    inside = find_run(words, where.split())
-    left, top, right, bottom = WINDOW_MM
-    for word in inside:
-        assert left - SLACK_MM <= word.x0, word
-        assert word.x1 <= right + SLACK_MM, word
-        assert top - SLACK_MM <= word.y0, word
-        assert word.y1 <= bottom + SLACK_MM, word
+    assert_inside_window(find_run(words, where.split()), WINDOW_MM)
 
 
 def test_the_window_check_sheet_is_only_for_ones_own_municipality(

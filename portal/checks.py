@@ -15,7 +15,7 @@ from . import uistrings
 from .i18n import catalog_path
 from .loading import load_content
 from .textfiles import SOURCE_LANGUAGE, ContentError, read_front_matter
-from .texts import Content, Form, Letter, Step
+from .texts import Content, TranslatedItem
 
 # Simplified Dutch (B1): short sentences and few long words. Editors see these numbers.
 MAX_SENTENCE_WORDS = 12.0  # average words per sentence
@@ -93,7 +93,7 @@ def readability(markdown_text: str) -> Readability:
     return Readability(len(pieces), len(words), len(long_words), longest.strip())
 
 
-def source_body(item: Step | Letter | Form) -> str:
+def source_body(item: TranslatedItem) -> str:
     """Return the Dutch Markdown of a step, letter or form, without its settings."""
     _meta, body, _line = read_front_matter(item.source.path)
     return body

@@ -20,6 +20,7 @@ ADDED_COLUMNS = (
     ("users", "session_token", "VARCHAR(64) NOT NULL DEFAULT ''"),
     ("jobs", "output", "VARCHAR(8) NOT NULL DEFAULT 'pdf'"),
     ("jobs", "public_base", "VARCHAR(200) NOT NULL DEFAULT ''"),
+    ("jobs", "untranslated", "TEXT NOT NULL DEFAULT ''"),
 )
 
 

@@ -55,7 +55,7 @@ from .textfiles import (
     file_text,
     read_fields,
 )
-from .texts import PLACEHOLDER, SECTION_COUNT, Content, Form, Letter, Step
+from .texts import PLACEHOLDER, SECTION_COUNT, Content, Letter, Step, TranslatedItem
 
 log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -105,7 +105,7 @@ def broken_files(loaded: Content) -> list[tuple[str, str, str | None]]:
     return found
 
 
-def find_item(kind: str, slug: str) -> Step | Letter | Form:
+def find_item(kind: str, slug: str) -> TranslatedItem:
     """Return the step, letter or form an editor asked for, or answer 404."""
     if kind not in KINDS:
         abort(404)
@@ -121,7 +121,7 @@ def file_code(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "new"
 
 
-def fields_of(item: Step | Letter | Form, lang: str) -> TextFields:
+def fields_of(item: TranslatedItem, lang: str) -> TextFields:
     """Return the editable fields of a text in `lang` as its file has them (empty if none).
 
     A broken file is still opened, so that it can be put right in the browser: its whole
@@ -135,26 +135,28 @@ def fields_of(item: Step | Letter | Form, lang: str) -> TextFields:
         return empty_fields() | {"body": raw}
 
 
-def file_problem(item: Step | Letter | Form, lang: str) -> str | None:
+def file_problem(item: TranslatedItem, lang: str) -> str | None:
     """Say what is wrong with the file of a text, as the content check says it, or None."""
     path = item.path_for(lang).resolve()
     found = [p for p in content.current().problems if p.path.resolve() == path]
     return found[0].message if found else None
 
 
-def posted_fields(item: Step | Letter | Form, fields: TextFields) -> TextFields:
+def posted_fields(item: TranslatedItem, fields: TextFields) -> TextFields:
     """Return `fields` with what the editor sent, Windows line ends made plain."""
     form = request.form
     posted = fields.copy()
     for name in item.kind_info.required:
         posted[name] = form.get(name, "").strip()  # type: ignore[literal-required]
-    if isinstance(item, Form):
-        posted["labels"] = {f.name: form.get(f"label-{f.name}", "").strip() for f in item.fields}
+    if item.kind_info.has_labels:
+        posted["labels"] = {
+            name: form.get(f"label-{name}", "").strip() for name in item.label_names
+        }
     posted["body"] = form.get("body", "").replace("\r\n", "\n").strip() + "\n"
     return posted
 
 
-def problems_with(item: Step | Letter | Form, fields: TextFields) -> list[str]:
+def problems_with(item: TranslatedItem, fields: TextFields) -> list[str]:
     """Check a translation before it is saved, in words an editor understands."""
     problems = []
     problems += [
@@ -178,14 +180,14 @@ def problems_with(item: Step | Letter | Form, fields: TextFields) -> list[str]:
             problems.append(
                 _("Use exactly the placeholders of the Dutch letter: %(names)s", names=wanted)
             )
-    if isinstance(item, Form):
+    if item.kind_info.has_labels:
         empty = [name for name, label in fields["labels"].items() if not label]
         if empty:
             problems.append(_("Every field needs a label: %(names)s", names=", ".join(empty)))
     return problems
 
 
-def translation_text(item: Step | Letter | Form, fields: TextFields, extra: dict[str, Any]) -> str:
+def translation_text(item: TranslatedItem, fields: TextFields, extra: dict[str, Any]) -> str:
     """Return the text of a translation file, recording the Dutch text it translates."""
     return file_text(item.kind_info, fields, {"translated_from": item.source_hash} | extra)
 
@@ -258,7 +260,7 @@ SAVE_MESSAGES = {
 }
 
 
-def save_translation(item: Step | Letter | Form, lang: str, fields: TextFields, action: str) -> str:
+def save_translation(item: TranslatedItem, lang: str, fields: TextFields, action: str) -> str:
     """Save a translation, or mark it reviewed; return what happened.
 
     saved, reviewed or unchanged; conflict when someone else saved it since this editor
@@ -289,7 +291,7 @@ def save_translation(item: Step | Letter | Form, lang: str, fields: TextFields, 
     return what
 
 
-def preview_html(item: Step | Letter | Form, fields: TextFields, lang: str) -> Markup:
+def preview_html(item: TranslatedItem, fields: TextFields, lang: str) -> Markup:
     """Render the edited text the way a reader will see it."""
     is_step = isinstance(item, Step)
     body = None if is_step else render_markdown(fields["body"])

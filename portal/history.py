@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import current_app
 
 from .textfiles import source_hash_of, write_atomically
-from .texts import Form, Letter, Step
+from .texts import TranslatedItem
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def commit(paths: list[Path], message: str, author_email: str) -> None:
         raise RuntimeError(f"git commit failed: {done.stderr.strip()}")
 
 
-def dutch_change(item: Step | Letter | Form, lang: str) -> list[str] | None:
+def dutch_change(item: TranslatedItem, lang: str) -> list[str] | None:
     """Return the change in the Dutch text since the translation was made (from git), if known."""
     text = item.texts.get(lang)
     if text is None or text.translated_from in (None, item.source_hash):

@@ -33,7 +33,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from sqlalchemy import String, update
+from sqlalchemy import String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import content
@@ -75,6 +75,13 @@ class Job(db.Model):  # type: ignore[name-defined]
     output: Mapped[str] = mapped_column(String(8), default="pdf")
     # Where the letters' QR codes lead: the public address when the list was uploaded.
     public_base: Mapped[str] = mapped_column(String(200), default="")
+    # The list's rows whose letter shows Dutch words in the person's language, by column, as
+    # JSON ({"afspraak": [3, 7]}): row numbers and column names only, never the values.
+    untranslated: Mapped[str] = mapped_column(Text, default="")
+
+    def untranslated_rows(self) -> dict[str, list[int]]:
+        """Return the rows whose translated letter shows Dutch words, by column."""
+        return dict(json.loads(self.untranslated)) if self.untranslated else {}
 
     def seconds_left(self) -> int | None:
         """Estimate the seconds until the job is done, from its speed so far."""
@@ -153,6 +160,9 @@ def person_record(person: Person) -> dict[str, Any]:
         "times": {name: time.isoformat() for name, time in person.times.items()},
         "lang": person.lang,
         "row": person.row,
+        "picked": person.picked,
+        "as_typed": sorted(person.as_typed),
+        "own_words": sorted(person.own_words),
     }
 
 
@@ -164,6 +174,9 @@ def person_from(record: dict[str, Any]) -> Person:
         times={k: dt.time.fromisoformat(v) for k, v in record["times"].items()},
         lang=str(record["lang"]),
         row=int(record.get("row", 0)),
+        picked={name: (str(pair[0]), str(pair[1])) for name, pair in record["picked"].items()},
+        as_typed=frozenset(record["as_typed"]),
+        own_words=frozenset(record["own_words"]),
     )
 
 
@@ -174,9 +187,15 @@ OUTPUTS = ("pdf", "zip")
 
 
 def start_merge(
-    owner_id: int, letter: str, municipality: str, people: list[Person], output: str = "pdf"
+    owner_id: int,
+    letter: str,
+    municipality: str,
+    people: list[Person],
+    output: str = "pdf",
+    untranslated: dict[str, list[int]] | None = None,
 ) -> Job:
-    """Save the checked list (encrypted) and queue the job that prints it."""
+    """Save the checked list (encrypted) and queue the job that prints it; `untranslated`
+    names the rows whose translated letter shows Dutch words, by column."""
     remove_old_files()
     job = Job(
         id=secrets.token_urlsafe(24),
@@ -186,6 +205,7 @@ def start_merge(
         total=len(people),
         output=output if output in OUTPUTS else "pdf",
         public_base=public_base_url(),
+        untranslated=json.dumps(untranslated) if untranslated else "",
     )
     records = json.dumps([person_record(p) for p in people]).encode("utf-8")
     write_encrypted(job_files(job.id)[0], records)

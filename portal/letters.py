@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from . import content
 from .addresses import online_url
 from .i18n import languages, local_date, local_day, local_time
 from .loading import PERSON_FIELDS
 from .markup import fill_placeholders
 from .printing import print_in_parallel, render_in, render_print_template
 from .textfiles import SOURCE_LANGUAGE
-from .texts import Field, Form, Letter, Municipality
+from .texts import Choice, Field, Form, Letter, Municipality
 from .validation import check_value
 
 # The labels staff see for the fields every letter has.
@@ -34,18 +35,30 @@ PERSON_LABELS = {
     "plaats": _l("Town"),
     "taal": _l("Language"),
 }
-PERSON_TYPES = {"postcode": "postcode", "taal": "language"}
+PERSON_TYPES = {
+    "voornaam": "name",
+    "tussenvoegsel": "name",
+    "achternaam": "name",
+    "straat": "place",
+    "huisnummer": "place",
+    "postcode": "postcode",
+    "plaats": "place",
+    "taal": "language",
+}
 # What every Dutch municipal letter names besides the addressee: its reference (kenmerk), the
 # date it carries and who signs it. All may stay empty (a list may leave the columns out): no
 # reference line, today's date, the municipality's usual signatory.
 LETTER_FACTS = {
     "kenmerk": ("text", _l("Reference (kenmerk)")),
     "briefdatum": ("date", _l("Date on the letter (empty: today)")),
-    "ondertekenaar": ("text", _l("Who signs (empty: the municipality's usual signatory)")),
+    "ondertekenaar": ("signatory", _l("Who signs (empty: the municipality's usual signatory)")),
 }
 # Only on invitations to a meeting (Letter.interpreter).
 INTERPRETER_LABEL = _l("An interpreter in the person's language at the meeting (empty: yes)")
 OPTIONAL_FIELDS = {"tussenvoegsel"}
+# Values printed as staff typed them, in Dutch letters on every page; `text` is the staff's
+# own words, which a translated page cannot translate (see Person.own_words).
+TYPED_AS_IS = {"text", "name", "place", "email", "phone", "postcode", "signatory"}
 # People per WeasyPrint document in a batch: bounds memory, and documents are joined by pypdf.
 PEOPLE_PER_DOCUMENT = 20
 
@@ -59,14 +72,46 @@ class Person:
     times: dict[str, dt.time]
     lang: str
     row: int = 0  # the row of a list the person came from (0: typed in)
+    # Values picked from a choice list, as field -> (list, choice): printed in each language.
+    picked: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Values printed as typed (names, addresses, the staff's own words): Dutch on every page.
+    as_typed: frozenset[str] = frozenset()
+    # Of those, the staff's own words (a text field, a choice not in its list): a translated
+    # page shows them in Dutch, marked as not translated in the preview.
+    own_words: frozenset[str] = frozenset()
 
     def formatted(self, lang: str) -> dict[str, str]:
-        """Return the values to print in `lang`: dates and times written that language's way."""
+        """Return the values to print in `lang`: dates and times written that language's way,
+        picked choices in that language (in Dutch when the list is not translated yet)."""
         with force_locale(lang):
             shown = dict(self.values)
             shown.update({name: local_date(date) for name, date in self.dates.items()})
             shown.update({name: local_time(time) for name, time in self.times.items()})
+        for name in self.picked:
+            shown[name] = self.choice_label(name, lang) or self.values[name]
         return shown
+
+    def choice_label(self, name: str, lang: str) -> str | None:
+        """Return a picked value as `lang` calls it, or None when its list lacks `lang`."""
+        list_name, choice_name = self.picked[name]
+        choices = content.current().choice_lists.get(list_name)
+        return choices.label(choice_name, lang) if choices is not None else None
+
+    def untranslated(self, lang: str) -> frozenset[str]:
+        """Return the values that a page in `lang` shows in Dutch although it is not Dutch."""
+        if lang == SOURCE_LANGUAGE:
+            return frozenset()
+        missing = {name for name in self.picked if self.choice_label(name, lang) is None}
+        return self.own_words | missing
+
+    def picked_choice(self) -> Choice | None:
+        """Return the first picked choice that belongs to a step (a reminder's appointment)."""
+        for list_name, choice_name in self.picked.values():
+            choices = content.current().choice_lists.get(list_name)
+            choice = choices.choice(choice_name) if choices is not None else None
+            if choice is not None and choice.step:
+                return choice
+        return None
 
     @property
     def wants_interpreter(self) -> bool:
@@ -112,37 +157,69 @@ def check_person(
     values: dict[str, str] = {}
     dates: dict[str, dt.date] = {}
     times: dict[str, dt.time] = {}
+    picked: dict[str, tuple[str, str]] = {}
+    as_typed: set[str] = set()
     errors: dict[str, str] = {}
     lang = SOURCE_LANGUAGE
-    for field in fields:
-        text = " ".join(str(raw.get(field.name) or "").split())
+    for one in fields:
+        text = " ".join(str(raw.get(one.name) or "").split())
         if not text:
-            if not field.optional:
-                errors[field.name] = str(_l("This is empty."))
-            values[field.name] = ""
+            if not one.optional:
+                errors[one.name] = str(_l("This is empty."))
+            values[one.name] = ""
             continue
         try:
-            value = check_value(field.type, text)
+            value = check_value(validation_type(one), text)
         except ValueError as error:
-            errors[field.name] = str(error.args[0])
+            errors[one.name] = str(error.args[0])
             continue
-        if field.type == "date":
-            dates[field.name] = value
-        elif field.type == "time":
-            times[field.name] = value
-        elif field.type == "language":
+        if one.type == "date":
+            dates[one.name] = value
+        elif one.type == "time":
+            times[one.name] = value
+        elif one.type == "language":
             lang = value
-        elif field.type == "yesno":
+        elif one.type == "yesno":
             text = "ja" if value else "nee"
+        elif one.type == "choice":
+            choice = content.current().picked(one.choices, text)
+            if choice.choice is not None:
+                picked[one.name] = (one.choices, choice.choice.name)
+            text = choice.dutch
         else:
             text = value  # cleaned: a postcode as 1234 AB, a phone number's spaces
-        values[field.name] = text
+        if one.type in TYPED_AS_IS or (one.type == "choice" and one.name not in picked):
+            as_typed.add(one.name)
+        values[one.name] = text
     if municipality is not None and municipality.signatory(values.get("ondertekenaar", "")) is None:
         names = ", ".join(name for name, _role in municipality.signatories)
         errors["ondertekenaar"] = str(_l("Choose who signs: %(names)s.", names=names))
     if errors:
         return None, errors
-    return Person(values, dates, times, lang), {}
+    own_words = {name for name in as_typed if name not in picked and is_own_words(fields, name)}
+    return Person(
+        values, dates, times, lang, 0, picked, frozenset(as_typed), frozenset(own_words)
+    ), {}
+
+
+def validation_type(one: Field) -> str:
+    """Return the type a field's value is checked as (a signatory's name is text)."""
+    return "text" if one.type == "signatory" else one.type
+
+
+def is_own_words(fields: Iterable[Field], name: str) -> bool:
+    """Say whether a field holds the staff's own words: free text, or a choice not in its list."""
+    return any(f.name == name and f.type in ("text", "choice") for f in fields)
+
+
+def untranslated_values(letter: Letter, person: Person, fields: list[Field]) -> list[Field]:
+    """Return the fields whose values the person's own page shows in Dutch: the staff's own
+    words, or a choice whose list is not translated into the person's language yet."""
+    lang = person.lang
+    if lang == SOURCE_LANGUAGE or lang not in letter.texts:
+        return []
+    shown_in_dutch = person.untranslated(lang) & letter.text(lang).placeholders
+    return [f for f in fields if f.name in shown_in_dutch and person.values.get(f.name)]
 
 
 def page_languages(letter: Letter, person_lang: str) -> list[str]:
@@ -153,7 +230,14 @@ def page_languages(letter: Letter, person_lang: str) -> list[str]:
 
 
 def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> list[Markup]:
-    """Render one person's letter pages: Dutch (with the address), then their language."""
+    """Render one person's letter pages: Dutch (with the address), then their language.
+
+    A reminder's QR code and what-to-bring list are those of the appointment picked in it
+    (its step), else the letter's own.
+    """
+    appointment = person.picked_choice()
+    step = appointment.step if appointment is not None else letter.step
+    bring = appointment.bring if appointment is not None else letter.bring
     return [
         render_in(
             lang,
@@ -161,7 +245,12 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
             letter=letter,
             text=letter.text(lang),
             body=fill_placeholders(
-                letter.text(lang).html, person.formatted(lang), lang, languages()[lang].dir
+                letter.text(lang).html,
+                person.formatted(lang),
+                lang,
+                languages()[lang].dir,
+                as_typed=person.as_typed | person.untranslated(lang),
+                untranslated=person.untranslated(lang),
             ),
             municipality=municipality,
             address=person.address() if number == 0 else None,
@@ -169,7 +258,8 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
             reference=person.values.get("kenmerk", ""),
             signatory=municipality.signatory(person.values.get("ondertekenaar", "")),
             interpreter=interpreter_language(letter, person, lang),
-            online_url=online_url(person.lang, letter.step, municipality),
+            bring=bring,
+            online_url=online_url(person.lang, step, municipality),
         )
         for number, lang in enumerate(page_languages(letter, person.lang))
     ]
@@ -216,14 +306,14 @@ def print_letters(letter: Letter, municipality: Municipality, people: list[Perso
 def check_form_values(form: Form, values: dict[str, str]) -> dict[str, str]:
     """Check the values staff pre-fill on a form; return the problems by field name."""
     errors: dict[str, str] = {}
-    for field in form.fields:
-        text = values.get(field.name, "").strip()
+    for one in form.fields:
+        text = values.get(one.name, "").strip()
         if not text:
             continue
         try:
-            check_value(field.type, text)
+            check_value(one.type, text)
         except ValueError as error:
-            errors[field.name] = str(error.args[0])
+            errors[one.name] = str(error.args[0])
     return errors
 
 

@@ -14,12 +14,18 @@ import io
 
 import openpyxl
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
+from . import content
 from .i18n import languages
 from .texts import Field
 
 EXAMPLE_MARK = "VOORBEELD"
+EXCEL_LAST_ROW = 1_048_576
 EXAMPLE_VALUES = {
     "voornaam": f"{EXAMPLE_MARK} (wis deze rij)",
     "tussenvoegsel": "van",
@@ -34,7 +40,13 @@ EXAMPLE_VALUES = {
     "tolk": "ja",
     "ondertekenaar": "",
 }
-EXAMPLE_BY_TYPE = {"date": "3-12-2026", "time": "9:30", "phone": "013 123 4567", "yesno": "ja"}
+EXAMPLE_BY_TYPE = {
+    "date": "3-12-2026",
+    "time": "9:30",
+    "phone": "013 123 4567",
+    "yesno": "ja",
+    "email": "naam@gemeente.nl",
+}
 # What a value of each type looks like, for the explanation sheet (the staff's language).
 ACCEPTED = {
     "date": _l("Day-month-year, for example 3-12-2026"),
@@ -42,13 +54,31 @@ ACCEPTED = {
     "postcode": _l("For example 5038 AA"),
     "phone": _l("Digits, spaces and + - ( )"),
     "yesno": _l("ja or nee"),
+    "email": _l("An e-mail address, for example naam@gemeente.nl"),
     "text": _l("Any text"),
 }
 
 
+def dutch_choices(field: Field) -> list[str]:
+    """Return the Dutch names of the values a choice column offers."""
+    choices = content.current().choice_lists.get(field.choices)
+    if choices is None:
+        return []
+    return [choices.label(c.name, "nl") or c.name for c in choices.choices]
+
+
+def example_value(field: Field) -> str:
+    """Return the example person's value in one column."""
+    if field.name in EXAMPLE_VALUES:
+        return EXAMPLE_VALUES[field.name]
+    if field.type == "choice" and dutch_choices(field):
+        return dutch_choices(field)[0]
+    return EXAMPLE_BY_TYPE.get(field.type, f"({field.label})")
+
+
 def example_row(fields: list[Field]) -> list[str]:
     """Return the template's example person."""
-    return [EXAMPLE_VALUES.get(f.name, EXAMPLE_BY_TYPE.get(f.type, f"({f.label})")) for f in fields]
+    return [example_value(f) for f in fields]
 
 
 def csv_template(fields: list[Field]) -> bytes:
@@ -63,6 +93,17 @@ def accepted_values(field: Field) -> str:
     """Say what a column accepts: the languages by code and name, or a value's shape."""
     if field.type == "language":
         return ", ".join(f"{info.tag} ({info.dutch_name})" for info in languages().values())
+    if field.type == "choice":
+        listed = "; ".join(dutch_choices(field))
+        return str(_l("One of: %(values)s. Other words are printed in Dutch.", values=listed))
+    if field.type == "signatory":
+        names = [
+            name
+            for slug, municipality in content.current().municipalities.items()
+            if current_user.may_use(slug)
+            for name, _role in municipality.signatories
+        ]
+        return str(_l("A name from the municipality's profile: %(names)s", names="; ".join(names)))
     return str(ACCEPTED.get(field.type, ACCEPTED["text"]))
 
 
@@ -92,6 +133,31 @@ def xlsx_template(fields: list[Field]) -> bytes:
     explanation.append([str(note)])
     for letter, width in zip("ABCD", (18, 50, 14, 60), strict=True):
         explanation.column_dimensions[letter].width = width
+    offer_choices(book, sheet, fields)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def offer_choices(book: openpyxl.Workbook, sheet: Worksheet, fields: list[Field]) -> None:
+    """Give each choice column a drop-down of its Dutch values (sheet "Keuzes"); other words
+    stay allowed, as in the letter form."""
+    choice_fields = [(index, f) for index, f in enumerate(fields, start=1) if f.type == "choice"]
+    if not choice_fields:
+        return
+    values_sheet = book.create_sheet("Keuzes")
+    for number, (index, one) in enumerate(choice_fields, start=1):
+        values = dutch_choices(one)
+        values_sheet.cell(row=1, column=number, value=one.name).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            values_sheet.cell(row=row, column=number, value=value)
+        source = get_column_letter(number)
+        drop_down = DataValidation(
+            type="list",
+            formula1=f"Keuzes!${source}$2:${source}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=False,  # own words are allowed; they are printed in Dutch
+        )
+        column = get_column_letter(index)
+        drop_down.add(f"{column}2:{column}{EXCEL_LAST_ROW}")
+        sheet.add_data_validation(drop_down)

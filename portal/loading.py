@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +31,8 @@ from .textfiles import (
 from .texts import (
     PLACEHOLDER,
     SECTION_COUNT,
+    Choice,
+    ChoiceList,
     Content,
     Field,
     Form,
@@ -43,6 +45,7 @@ from .texts import (
     Section,
     Step,
     StepText,
+    TranslatedItem,
 )
 
 log = logging.getLogger(__name__)
@@ -63,7 +66,10 @@ PERSON_FIELDS = (
     "plaats",
     "taal",
 )
-PLACEHOLDER_TYPES = ("text", "date", "time", "phone")
+# text is the staff's own words, in Dutch (a translated letter marks it as not translated);
+# name, place and email are printed as typed in every language; choice is picked from a
+# choice list (content/choices/) and printed in each page's language.
+PLACEHOLDER_TYPES = ("text", "name", "place", "email", "choice", "date", "time", "phone")
 FORM_FIELD_TYPES = ("text", "date", "textarea", "checkbox", "signature")
 
 
@@ -128,16 +134,44 @@ def language_files(folder: Path, languages: list[str]) -> dict[str, Path]:
     return found
 
 
-def declared_fields(meta_path: Path, rows: Any, types: tuple[str, ...]) -> list[Field]:
-    """Read the fields a meta.yml declares: a letter's placeholders or a form's fields."""
+def declared_fields(
+    meta_path: Path, rows: Any, types: tuple[str, ...], choice_lists: Collection[str] = ()
+) -> list[Field]:
+    """Read the fields a meta.yml declares: a letter's placeholders or a form's fields.
+    A field of type choice names its list (`choices:`), one of `choice_lists`."""
     fields = []
     for row in rows or []:
         name = required_text(meta_path, row, "name")
         kind = str(row.get("type", "text"))
         if kind not in types:
             raise ContentError(meta_path, f"field {name!r}: type must be one of {', '.join(types)}")
-        fields.append(Field(name, kind, str(row.get("label") or name)))
+        choices = str(row.get("choices") or "")
+        if kind == "choice" and choices not in choice_lists:
+            known = ", ".join(sorted(choice_lists)) or "none"
+            raise ContentError(
+                meta_path, f"field {name!r}: choices must name a list in content/choices/ ({known})"
+            )
+        fields.append(Field(name, kind, str(row.get("label") or name), choices=choices))
     return fields
+
+
+def step_setting(meta_path: Path, meta: dict[str, Any], steps: set[str]) -> str | None:
+    """Return the optional `step` setting, which must name a step of the plan."""
+    step = meta.get("step")
+    if step is None:
+        return None
+    if str(step) not in steps:
+        raise ContentError(meta_path, f"step {step!r} is not a step of the plan")
+    return str(step)
+
+
+def bring_setting(meta_path: Path, meta: dict[str, Any], pictograms: set[str]) -> tuple[str, ...]:
+    """Return the optional `bring` setting: pictograms of what to bring."""
+    bring = tuple(str(name) for name in meta.get("bring") or ())
+    for name in bring:
+        if name not in pictograms:
+            raise ContentError(meta_path, f"bring: pictogram {name!r} is not in static/pictograms/")
+    return bring
 
 
 def load_letter(
@@ -145,21 +179,19 @@ def load_letter(
     languages: list[str],
     steps: set[str],
     pictograms: set[str],
+    choice_lists: set[str],
     problems: list[ContentError] | None = None,
     previous: Letter | None = None,
 ) -> Letter:
     """Read one letter template and check that every language uses the same placeholders."""
     meta_path = folder / "meta.yml"
     meta = read_yaml(meta_path)
-    placeholders = declared_fields(meta_path, meta.get("placeholders"), PLACEHOLDER_TYPES)
+    placeholders = declared_fields(
+        meta_path, meta.get("placeholders"), PLACEHOLDER_TYPES, choice_lists
+    )
     known = set(PERSON_FIELDS) | {p.name for p in placeholders}
-    step = required_text(meta_path, meta, "step")
-    if step not in steps:
-        raise ContentError(meta_path, f"step {step!r} is not a step of the plan")
-    bring = tuple(str(name) for name in meta.get("bring") or ())
-    for name in bring:
-        if name not in pictograms:
-            raise ContentError(meta_path, f"bring: pictogram {name!r} is not in static/pictograms/")
+    step = step_setting(meta_path, meta, steps)
+    bring = bring_setting(meta_path, meta, pictograms)
     files = language_files(folder, languages)
     source = load_letter_text(files[SOURCE_LANGUAGE], SOURCE_LANGUAGE, known, None)
 
@@ -208,7 +240,7 @@ def load_translations(
     files: dict[str, Path],
     load_one: Callable[[Path, str], TextT],
     problems: list[ContentError] | None,
-    previous: Step | Letter | Form | None,
+    previous: TranslatedItem | None,
 ) -> dict[str, TextT]:
     """Read every translation of a text with `load_one(path, lang)`.
 
@@ -246,7 +278,7 @@ def load_form(
     files = language_files(folder, languages)
 
     def load_one(path: Path, lang: str) -> FormText:
-        return load_form_text(path, lang, fields)
+        return load_form_text(path, lang, [f.name for f in fields])
 
     return Form(
         slug=folder.name,
@@ -261,19 +293,72 @@ def load_form(
     )
 
 
-def load_form_text(path: Path, lang: str, fields: list[Field]) -> FormText:
-    """Read one language of a form: its title, a label for every field, the explanation."""
+def load_form_text(path: Path, lang: str, names: list[str]) -> FormText:
+    """Read one language of a form or choice list: its title, a label for each of `names`
+    (the fields or choices), the explanation."""
     text_meta, body, _line = read_front_matter(path)
     labels = text_meta.get("labels") or {}
     if not isinstance(labels, dict):
-        raise ContentError(path, "labels must be 'field: label' lines")
-    missing = [f.name for f in fields if not str(labels.get(f.name) or "").strip()]
+        raise ContentError(path, "labels must be 'name: label' lines")
+    missing = [name for name in names if not str(labels.get(name) or "").strip()]
     if missing:
         raise ContentError(path, f"labels: no label for {', '.join(missing)}")
     title = required_text(path, text_meta, "title")
     review, translated_from = translation_state(path, text_meta, lang)
-    clean_labels = {f.name: str(labels[f.name]).strip() for f in fields}
+    clean_labels = {name: " ".join(str(labels[name]).split()) for name in names}
     return FormText(lang, title, clean_labels, render_markdown(body), path, review, translated_from)
+
+
+def load_choice_list(
+    folder: Path,
+    languages: list[str],
+    steps: set[str],
+    pictograms: set[str],
+    problems: list[ContentError] | None = None,
+    previous: ChoiceList | None = None,
+) -> ChoiceList:
+    """Read one choice list: its choices (meta.yml), and a label per choice in each language."""
+    meta_path = folder / "meta.yml"
+    meta = read_yaml(meta_path)
+    rows = meta.get("choices")
+    if not isinstance(rows, list) or not rows:
+        raise ContentError(meta_path, "choices: a list needs choices ('- name: ...')")
+    choices: list[Choice] = []
+    for row in rows:
+        if not isinstance(row, dict):
+            raise ContentError(meta_path, "choices: each choice is '- name: ...'")
+        name = required_text(meta_path, row, "name")
+        if name in {c.name for c in choices}:
+            raise ContentError(meta_path, f"choices: {name!r} is there twice")
+        try:
+            step = step_setting(meta_path, row, steps)
+        except ContentError as error:
+            # A step that is broken or gone: noted, and the choice leads to the whole plan,
+            # so one broken step does not take every letter that offers the list with it.
+            attempt(problems, fail, error)
+            step = None
+        choices.append(Choice(name, step, bring_setting(meta_path, row, pictograms)))
+    names = [c.name for c in choices]
+    files = language_files(folder, languages)
+
+    def load_one(path: Path, lang: str) -> FormText:
+        text = load_form_text(path, lang, names)
+        labels = list(text.labels.values())
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise ContentError(path, f"labels: two choices are called {twice[0]!r}")
+        return text
+
+    return ChoiceList(
+        slug=folder.name,
+        title=required_text(meta_path, meta, "title"),
+        choices=tuple(choices),
+        source_hash=dutch_hash("choices", files[SOURCE_LANGUAGE]),
+        texts={
+            SOURCE_LANGUAGE: load_one(files[SOURCE_LANGUAGE], SOURCE_LANGUAGE),
+            **load_translations(files, load_one, problems, previous),
+        },
+    )
 
 
 def load_step_text(path: Path, lang: str) -> tuple[StepText, dict[str, Any], str]:
@@ -552,10 +637,18 @@ def load_content(
         problems,
         previous.municipalities if previous else {},
     )
+    choice_lists = load_each(
+        sorted((content_dir / "choices").glob("*/")),
+        lambda folder, served: load_choice_list(
+            folder, languages, slugs, set(pictograms), problems, served
+        ),
+        problems,
+        previous.choice_lists if previous else {},
+    )
     letters = load_each(
         sorted((content_dir / "letters").glob("*/")),
         lambda folder, served: load_letter(
-            folder, languages, slugs, set(pictograms), problems, served
+            folder, languages, slugs, set(pictograms), set(choice_lists), problems, served
         ),
         problems,
         previous.letters if previous else {},
@@ -576,6 +669,7 @@ def load_content(
         pictograms,
         letters,
         forms,
+        choice_lists,
         files,
         digest.hexdigest()[:12],
         tuple(problems or ()),

@@ -45,7 +45,7 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)  # noqa: S704 - nh3 has just sanitised it
 
 
-def isolate(text: str, lang: str = "nl", direction: str = "ltr") -> Markup:
+def isolate(text: str, lang: str = "nl", direction: str = "ltr", css_class: str = "") -> Markup:
     """Wrap a word from another language so it keeps its own direction inside any text.
 
     A `dir` attribute on an inline element isolates it in browsers (unicode-bidi: isolate);
@@ -56,8 +56,9 @@ def isolate(text: str, lang: str = "nl", direction: str = "ltr") -> Markup:
     opening = {"ltr": LEFT_TO_RIGHT_ISOLATE, "rtl": RIGHT_TO_LEFT_ISOLATE}.get(
         direction, FIRST_STRONG_ISOLATE
     )
-    return Markup('<span lang="{}" dir="{}">{}{}{}</span>').format(
-        lang, direction, opening, escape(text), POP_DIRECTIONAL_ISOLATE
+    attributes = Markup(' class="{}"').format(css_class) if css_class else ""
+    return Markup('<span lang="{}" dir="{}"{}>{}{}{}</span>').format(
+        lang, direction, attributes, opening, escape(text), POP_DIRECTIONAL_ISOLATE
     )
 
 
@@ -66,20 +67,36 @@ PLACEHOLDER_IN_HTML = re.compile(r"\(\(([a-z0-9_]+)\)\)")
 PLACEHOLDER_RUN = re.compile(r"\(\([a-z0-9_]+\)\)(?:[ \u00a0]+\(\([a-z0-9_]+\)\))*")
 
 
-def fill_placeholders(html: Markup, values: dict[str, str], lang: str, direction: str) -> Markup:
+def fill_placeholders(
+    html: Markup,
+    values: dict[str, str],
+    lang: str,
+    direction: str,
+    as_typed: frozenset[str] = frozenset(),
+    untranslated: frozenset[str] = frozenset(),
+) -> Markup:
     """Put each ((name))'s value into a letter's HTML, escaped, in one pass.
 
     The values are escaped text, never Markdown or HTML, and one pass means a value that
     itself looks like ((achternaam)) stays as typed. In right-to-left text each run of
     placeholders is isolated as a whole, so "Ali van der Berg" or "5038 AB  Tilburg" keeps
     its own left-to-right order instead of being read word by word from the right.
+
+    On a page not in Dutch, a value printed as typed (`as_typed`: a name, an address, the
+    staff's own words) is marked as Dutch (lang="nl") and isolated; one of `untranslated`
+    (Dutch words where the reader expects their language) also gets class="untranslated",
+    which the staff preview highlights.
     """
 
     def one(match: re.Match[str]) -> str:
         return values.get(match.group(1), "")
 
     def run(match: re.Match[str]) -> str:
+        names = set(PLACEHOLDER_IN_HTML.findall(match.group(0)))
         text = PLACEHOLDER_IN_HTML.sub(one, match.group(0))
+        if lang != "nl" and names & as_typed:
+            flag = "untranslated" if names & untranslated else ""
+            return str(isolate(text, "nl", "ltr", flag))
         if direction != "rtl":
             return str(escape(text))
         # A Dutch name or postcode reads left to right; a date written in Arabic ("9:30 ص")

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import openpyxl
 from flask_babel import lazy_gettext as _l
 
-from .letters import Person, check_person
+from .letters import Person, check_person, untranslated_values
 from .list_templates import EXAMPLE_MARK
-from .texts import Field, Municipality
+from .texts import Field, Letter, Municipality
 
 MAX_ROWS = 1000
 MAX_BYTES = 5 * 1024 * 1024
@@ -206,3 +206,14 @@ def check_list(
 def cell(row: list[str], index: int | None) -> str:
     """Return a row's value in a column, or nothing when the row is shorter."""
     return row[index] if index is not None and index < len(row) else ""
+
+
+def untranslated_rows(
+    letter: Letter, people: list[Person], fields: list[Field]
+) -> dict[str, list[int]]:
+    """Return, by column, the rows whose letter in the person's language shows Dutch words."""
+    found: dict[str, list[int]] = {}
+    for person in people:
+        for one in untranslated_values(letter, person, fields):
+            found.setdefault(one.name, []).append(person.row)
+    return found

@@ -14,7 +14,7 @@ from . import content
 from .addresses import online_url
 from .printing import render_in, render_print_template
 from .textfiles import SOURCE_LANGUAGE
-from .texts import Content, Municipality, Step
+from .texts import Content, Municipality, Picked, Step
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Contact:
     """A contact person as printed."""
 
     name: str
-    role: str
+    role: Picked | None
     phone: str
 
 
@@ -30,7 +30,7 @@ class Contact:
 class Appointment:
     """An appointment as printed."""
 
-    what: str
+    what: Picked
     date: dt.date
     time: dt.time | None
     place: str

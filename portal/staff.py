@@ -33,7 +33,7 @@ from .i18n import languages
 from .personal_plan import personal_plan_html
 from .printing import pdf_response, printer, render_print_template
 from .staff_forms import MunicipalityForm, PersonalPlanForm
-from .texts import Municipality
+from .texts import Field, Municipality
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 csrf = CSRFProtect()
@@ -50,6 +50,12 @@ def staff_only() -> Response | None:
     if not current_user.has_role("staff"):
         abort(403)
     return None
+
+
+@bp.context_processor
+def staff_helpers() -> dict[str, Any]:
+    """Give staff pages the content: the choice lists and signatories their fields offer."""
+    return {"content": content.current()}
 
 
 def staff_page(template: str, has_problems: bool, **context: Any) -> Response:
@@ -114,6 +120,8 @@ def letter(slug: str) -> Response:
     values = {f.name: request.form.get(f.name, "") for f in fields}
     errors: dict[str, str] = {}
     preview: list[Markup] = []
+    untranslated: list[Field] = []
+    person_language = ""
     if municipality is not None:
         person, errors = letters.check_person(fields, values, municipality)
         if person is not None and request.form.get("action") == "pdf":
@@ -123,6 +131,8 @@ def letter(slug: str) -> Response:
             return pdf_response(pdf, f"{slug}.pdf")
         if person is not None:
             preview = letters.letter_pages(chosen_letter, municipality, person)
+            untranslated = letters.untranslated_values(chosen_letter, person, fields)
+            person_language = languages()[person.lang].dutch_name
     elif letterhead.is_submitted():
         errors = {"municipality": str(_l("Choose a municipality."))}
     return staff_page(
@@ -134,6 +144,8 @@ def letter(slug: str) -> Response:
         values=values,
         errors=errors,
         preview=preview,
+        untranslated=untranslated,
+        person_language=person_language,
     )
 
 
@@ -158,7 +170,10 @@ def letter_list(slug: str) -> Response:
         else:
             if not problems:
                 output = request.form.get("output", "pdf")
-                job = jobs.start_merge(current_user.id, slug, municipality.slug, people, output)
+                untranslated = merge.untranslated_rows(chosen_letter, people, fields)
+                job = jobs.start_merge(
+                    current_user.id, slug, municipality.slug, people, output, untranslated
+                )
                 audit("letter-list", slug, len(people), municipality.slug)
                 return redirect(url_for(".job", job_id=job.id), 303)
     return staff_page(

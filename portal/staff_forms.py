@@ -47,7 +47,7 @@ class ContactRow(WTForm):
     """A person the statushouder can call."""
 
     name = StringField(_l("Name"), [Optional(), Length(max=80)])
-    role = StringField(_l("What this person does"), [Optional(), Length(max=80)])
+    role = StringField(_l("What this person does"), [Optional(), Length(max=80)])  # list "rol"
     phone = TypedField(_l("Phone number"), [Optional(), Length(max=30)], type_name="phone")
 
     def validate_name(self, field: StringField) -> None:
@@ -59,13 +59,14 @@ class ContactRow(WTForm):
         """Return the checked contact, or None for an empty row."""
         if not self.name.data:
             return None
-        return Contact(self.name.data, self.role.data or "", self.phone.value or "")
+        role = content.current().picked("rol", self.role.data) if self.role.data else None
+        return Contact(self.name.data, role, self.phone.value or "")
 
 
 class AppointmentRow(WTForm):
     """An appointment with date, time and place."""
 
-    what = StringField(_l("What"), [Optional(), Length(max=100)])
+    what = StringField(_l("What"), [Optional(), Length(max=100)])  # choice list "afspraak"
     date = TypedField(_l("Date"), [Optional(), Length(max=20)], type_name="date")
     time = TypedField(_l("Time"), [Optional(), Length(max=10)], type_name="time")
     place = StringField(_l("Place"), [Optional(), Length(max=120)])
@@ -88,7 +89,8 @@ class AppointmentRow(WTForm):
         """Return the checked appointment, or None for an empty row."""
         if self.is_empty():
             return None
-        return Appointment(self.what.data, self.date.value, self.time.value, self.place.data or "")
+        what = content.current().picked("afspraak", self.what.data)
+        return Appointment(what, self.date.value, self.time.value, self.place.data or "")
 
 
 class PersonalPlanForm(FlaskForm):

@@ -34,7 +34,7 @@ class ContentError(ValueError):
 class Kind:
     """A kind of text that is written in Dutch and translated: its folder and its fields."""
 
-    name: str  # step | letter | form: how editors and XLIFF ids name it
+    name: str  # step | letter | form | choices: how editors and XLIFF ids name it
     folder: str  # its folder in content/
     # The settings of a text besides its Markdown body, in file order. "labels" is a mapping
     # (one label per form field); every other setting is one line of text.
@@ -57,6 +57,7 @@ KINDS = {
         Kind("step", "plan", ("title", "summary")),
         Kind("letter", "letters", ("subject",)),
         Kind("form", "forms", ("title", "labels")),
+        Kind("choices", "choices", ("title", "labels")),
     )
 }
 

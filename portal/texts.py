@@ -1,4 +1,4 @@
-"""The typed objects content/ is loaded into: steps, letters, forms, municipalities.
+"""The typed objects content/ is loaded into: steps, letters, forms, choices, municipalities.
 
 Everything here is read-only data made by content.py; templates and views read it, nothing
 writes it. Personal data never lives in these objects.
@@ -42,7 +42,7 @@ TextT = TypeVar("TextT", bound=TranslationText)
 class Translated(Generic[TextT]):
     """Something written in Dutch and translated: a step, a letter or a form."""
 
-    kind: ClassVar[str]  # step | letter | form: where an editor finds it
+    kind: ClassVar[str]  # step | letter | form | choices: where an editor finds it
     slug: str
     texts: dict[str, TextT]
     source_hash: str
@@ -61,6 +61,11 @@ class Translated(Generic[TextT]):
     def source(self) -> TextT:
         """Return the Dutch text, which is authoritative."""
         return self.texts[SOURCE_LANGUAGE]
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        """Return the names that each language labels (a form's fields, a list's choices)."""
+        return ()
 
     def path_for(self, lang: str) -> Path:
         """Return the file of the text in `lang`, whether it exists yet or not."""
@@ -111,6 +116,7 @@ class Field:
     type: str  # a type of validation.FIELD_TYPES: text, date, time, phone, textarea, ...
     label: str = ""  # for staff; a form's labels are in its texts, one per language
     optional: bool = False
+    choices: str = ""  # type choice: the choice list (content/choices/) staff pick from
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,8 @@ class Letter(Translated[LetterText]):
     kind: ClassVar[str] = "letter"
     slug: str
     title: str  # the Dutch name staff see
-    step: str  # the step its QR code leads to
+    # The step its QR code leads to (None: the plan); a picked appointment's own step first.
+    step: str | None
     bring: tuple[str, ...]  # pictograms of what to bring
     placeholders: tuple[Field, ...]
     source_hash: str
@@ -168,6 +175,86 @@ class Form(Translated[FormText]):
     source_hash: str
     texts: dict[str, FormText]
 
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        """Return the names of the fields, which every language labels."""
+        return tuple(f.name for f in self.fields)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value of a choice list: its name, and the step of the plan it belongs to."""
+
+    name: str
+    step: str | None = None  # e.g. the appointment's step: a letter's QR code leads there
+    bring: tuple[str, ...] = ()  # pictograms of what to bring to it
+
+
+@dataclass(frozen=True)
+class ChoiceList(Translated[FormText]):
+    """Values staff pick (kinds of appointment, roles), translated like the other texts.
+
+    A text of a list has the shape of a form's: a title, a label per choice, an explanation.
+    """
+
+    kind: ClassVar[str] = "choices"
+    slug: str
+    title: str
+    choices: tuple[Choice, ...]
+    source_hash: str
+    texts: dict[str, FormText]
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        """Return the names of the choices, which every language labels."""
+        return tuple(c.name for c in self.choices)
+
+    def choice(self, name: str) -> Choice | None:
+        """Return the choice with this name, or None."""
+        return next((c for c in self.choices if c.name == name), None)
+
+    def label(self, name: str, lang: str) -> str | None:
+        """Return what a choice is called in `lang`, or None when it is not translated."""
+        text = self.texts.get(lang)
+        return text.labels.get(name) if text is not None else None
+
+    def find(self, typed: str) -> Choice | None:
+        """Return the choice that `typed` names (its name or a label in any language, in any
+        case), or None: then it is the staff's own text."""
+        wanted = " ".join(typed.split()).casefold()
+        for choice in self.choices:
+            names = {
+                choice.name,
+                *(text.labels.get(choice.name, "") for text in self.texts.values()),
+            }
+            if wanted in {" ".join(name.split()).casefold() for name in names}:
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A value staff chose from a list, or typed themselves: then it is Dutch text."""
+
+    typed: str
+    choice: Choice | None = None
+    choices: ChoiceList | None = None
+
+    @property
+    def dutch(self) -> str:
+        """Return the value in Dutch: the choice's Dutch label, or the text as typed."""
+        if self.choice is None or self.choices is None:
+            return self.typed
+        return self.choices.label(self.choice.name, SOURCE_LANGUAGE) or self.typed
+
+    def in_language(self, lang: str) -> str | None:
+        """Return the value in `lang`, or None when it exists only in Dutch."""
+        if lang == SOURCE_LANGUAGE:
+            return self.dutch
+        if self.choice is None or self.choices is None:
+            return None
+        return self.choices.label(self.choice.name, lang)
+
 
 @dataclass(frozen=True)
 class Step(Translated[StepText]):
@@ -187,6 +274,10 @@ class Step(Translated[StepText]):
     def dutch_title(self) -> str:
         """Return the Dutch name, the word the reader will hear at the municipality."""
         return self.source.title
+
+
+# Anything an editor translates.
+TranslatedItem = Step | Letter | Form | ChoiceList
 
 
 @dataclass(frozen=True)
@@ -270,6 +361,7 @@ class Content:
     pictograms: dict[str, dict[str, str]]  # name -> language -> text alternative
     letters: dict[str, Letter]
     forms: dict[str, Form]
+    choice_lists: dict[str, ChoiceList]
     files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
     version: str = ""  # a hash of every file's bytes: changes whenever any text changes
     # What is broken: those texts are served as they were before, or left out.
@@ -291,9 +383,20 @@ class Content:
         following = self.steps[index + 1] if index + 1 < len(self.steps) else None
         return previous, following
 
-    def translated(self) -> list[Step | Letter | Form]:
+    def translated(self) -> list[TranslatedItem]:
         """Return everything that is written in Dutch and translated."""
-        return [*self.steps, *self.letters.values(), *self.forms.values()]
+        return [
+            *self.steps,
+            *self.letters.values(),
+            *self.forms.values(),
+            *self.choice_lists.values(),
+        ]
+
+    def picked(self, list_name: str, typed: str) -> Picked:
+        """Return what staff typed in a field of a choice list: a choice, or their own text."""
+        choices = self.choice_lists.get(list_name)
+        choice = choices.find(typed) if choices is not None else None
+        return Picked(" ".join(typed.split()), choice, choices)
 
     def alternatives(self) -> list[tuple[Step, ...]]:
         """Return each group of steps that are choices ("or"), e.g. the three learning routes."""

@@ -60,6 +60,15 @@ def check_phone(text: str) -> str:
     return value
 
 
+def check_email(text: str) -> str:
+    """Return an e-mail address as typed, if it looks like one (name@domain.nl)."""
+    value = text.strip()
+    name, at, domain = value.partition("@")
+    if not (name and at and "." in domain) or any(char.isspace() for char in value):
+        raise ValueError(_l("Write an e-mail address, for example naam@gemeente.nl."))
+    return value
+
+
 def normalise_postcode(text: str) -> str:
     """Return a Dutch postcode as '1234 AB'."""
     match = POSTCODE_PATTERN.match(text.strip())
@@ -110,6 +119,10 @@ class FieldType:
 
 FIELD_TYPES: dict[str, FieldType] = {
     "text": FieldType(as_text),
+    "name": FieldType(as_text),
+    "place": FieldType(as_text),
+    "choice": FieldType(as_text),  # found in its list by letters.check_person
+    "email": FieldType(check_email),
     "textarea": FieldType(as_text, max_length=2000),
     "checkbox": FieldType(as_text),
     "signature": FieldType(as_text),

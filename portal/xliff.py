@@ -16,7 +16,7 @@ from defusedxml import ElementTree as SafeElementTree
 from flask_babel import gettext as _
 
 from .textfiles import SOURCE_LANGUAGE, TextFields, read_fields
-from .texts import PLACEHOLDER, Content, Form, Letter, Step
+from .texts import PLACEHOLDER, Content, TranslatedItem
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 NEEDS_WORK = ("missing", "outdated")
@@ -31,26 +31,25 @@ class Unit:
     target: str
 
 
-def unit_fields(item: Step | Letter | Form) -> tuple[str, ...]:
+def unit_fields(item: TranslatedItem) -> tuple[str, ...]:
     """Return the fields of a text that are one unit each: its one-line settings and body."""
     return (*item.kind_info.required, "body")
 
 
-def item_units(item: Step | Letter | Form, fields: TextFields, dutch: TextFields) -> list[Unit]:
-    """Return the units of one text: its fields, and a label per field for a form."""
+def item_units(item: TranslatedItem, fields: TextFields, dutch: TextFields) -> list[Unit]:
+    """Return the units of one text: its fields, and each label (a form's, a choice list's)."""
     units = [
         Unit(f"{item.kind}/{item.slug}/{name}", dutch[name], fields[name])  # type: ignore[literal-required]
         for name in unit_fields(item)
     ]
-    if isinstance(item, Form):
-        units += [
-            Unit(
-                f"form/{item.slug}/label.{f.name}",
-                dutch["labels"].get(f.name, ""),
-                fields["labels"].get(f.name, ""),
-            )
-            for f in item.fields
-        ]
+    units += [
+        Unit(
+            f"{item.kind}/{item.slug}/label.{name}",
+            dutch["labels"].get(name, ""),
+            fields["labels"].get(name, ""),
+        )
+        for name in item.label_names
+    ]
     return units
 
 
@@ -116,24 +115,19 @@ def read_units(data: bytes, lang: str) -> tuple[dict[str, str], list[str]]:
 
 def check_targets(
     content: Content, targets: dict[str, str], lang: str
-) -> tuple[list[tuple[Step | Letter | Form, TextFields]], list[str]]:
+) -> tuple[list[tuple[TranslatedItem, TextFields]], list[str]]:
     """Match targets to texts and check them; return each changed text's new fields in `lang`,
     or every problem found."""
     items = {(i.kind, i.slug): i for i in content.translated()}
     problems: list[str] = []
-    changed: dict[tuple[str, str], tuple[Step | Letter | Form, TextFields]] = {}
+    changed: dict[tuple[str, str], tuple[TranslatedItem, TextFields]] = {}
     for unit_id, target in targets.items():
         parts = unit_id.split("/")
         item = items.get((parts[0], parts[1])) if len(parts) == 3 else None
         field = parts[2] if len(parts) == 3 else ""
         label = field.removeprefix("label.")
         known = item is not None and (
-            field in unit_fields(item)
-            or (
-                isinstance(item, Form)
-                and label in {f.name for f in item.fields}
-                and field.startswith("label.")
-            )
+            field in unit_fields(item) or (label in item.label_names and field.startswith("label."))
         )
         if item is None or not known:
             problems.append(_("Unknown id: %(id)s", id=unit_id))

@@ -55,6 +55,7 @@ EDITOR_PAGES = [
     EDIT_AR,
     "/editor/letter/herinnering-afspraak/ti",
     "/editor/form/toestemming-gegevens-delen/en",
+    "/editor/choices/afspraak/ar",
     "/editor/xliff/ti",
     "/editor/xliff/ti.xlf",
     "/editor/strings/ar",
@@ -839,3 +840,28 @@ def test_a_browser_asking_for_a_regional_variant_gets_a_page(admin: FlaskClient)
         assert response.status_code in (200, 302), path
     home = client.get("/", headers={"Accept-Language": "pt-BR"})
     assert home.headers["Location"] == "/pt/"
+
+
+def test_a_choice_list_is_translated_label_by_label(
+    editor: FlaskClient, content_copy: Path
+) -> None:
+    path = content_copy / "choices" / "rol" / "ti.md"
+    path.unlink()
+    bump_mtime(content_copy / "choices" / "rol" / "nl.md")
+    url = "/editor/choices/rol/ti"
+    assert url in status_row(editor.get("/editor/?lang=ti").get_data(as_text=True), url)
+    xliff = editor.get("/editor/xliff/ti.xlf").get_data(as_text=True)
+    assert '<trans-unit id="choices/rol/label.klantregisseur"' in xliff
+    form = opened(editor, url)
+    labels = {name: f"ቲ {name}" for name in ("klantregisseur", "begeleider", "taalcoach")}
+    labels |= {name: f"ቲ {name}" for name in ("docent", "werkcoach", "inkomen", "woning")}
+    fields = {f"label-{name}": text for name, text in labels.items()}
+    incomplete = save(
+        editor, url, form["base"], title="ስራሕ", body="ጽሑፍ", **fields | {"label-woning": ""}
+    )
+    assert incomplete.status_code == 422
+    assert not path.exists()
+    assert save(editor, url, form["base"], title="ስራሕ", body="ጽሑፍ", **fields).status_code == 302
+    saved = load_content(content_copy, STATIC, LANGUAGES).choice_lists["rol"]
+    assert saved.status("ti") == "draft"
+    assert saved.label("klantregisseur", "ti") == "ቲ klantregisseur"

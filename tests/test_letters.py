@@ -72,7 +72,16 @@ BY_NAME = {
     "telefoon": "013 000 1234",
     "email": "s.dewit@tilburg.example",
 }
-BY_TYPE = {"date": "3-12-2026", "time": "9:30", "phone": "013 000 1234", "text": "tekst"}
+BY_TYPE = {
+    "date": "3-12-2026",
+    "time": "9:30",
+    "phone": "013 000 1234",
+    "text": "tekst",
+    "name": "Sanne de Wit",
+    "place": "Stadskantoor, kamer 2",
+    "email": "s.dewit@tilburg.example",
+    "choice": "brede intake",
+}
 # Address window (print.css, "Letters"): 22 mm from the left edge, 50 mm from the top,
 # 85 x 35 mm. Word boxes come from the font's ascent and descent: a hair of slack.
 WINDOW_MM = (22.0, 50.0, 22.0 + 85.0, 50.0 + 35.0)
@@ -800,8 +809,11 @@ def test_the_qr_code_leads_to_the_step_in_the_persons_language(
     letters: Letters, staff_app: Flask, slug: str, lang: str
 ) -> None:
     letter = letter_of(staff_app, slug)
+    # The reminder has no step of its own: its QR code leads to the appointment's (BY_NAME
+    # picks the brede intake).
+    step = letter.step or "brede-intake"
     # No PORTAL_PUBLIC_BASE_URL in the tests: the address the request came in on.
-    expected = f"http://localhost/{lang}/gemeente/{MUNICIPALITY}/plan/{letter.step}/"
+    expected = f"http://localhost/{lang}/gemeente/{MUNICIPALITY}/plan/{step}/"
     pdf = letters.pdf(slug, lang)
     # The Dutch page too leads to the person's language: the person scans it.
     pages_to_check = [1] if lang == "nl" else ([1, 2] if slug == LETTERS[0] else [1])

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import time
 
 import pytest
 
+from portal.textfiles import read_fields
 from tests.pdf_tools import page_count, pages_text
 from tests.server.harness import (
     LIST_PAGE,
     MUNICIPALITY,
     PERSON,
+    PROJECT,
     Browser,
     Server,
     StartServer,
@@ -140,3 +143,38 @@ def test_a_job_whose_worker_died_is_failed_with_a_message(start_server: StartSer
     # The job worker is started again, and a new list is printed.
     second, _seen = wait_for_end(staff, start_job(staff, 3))
     assert second["state"] == "done", second
+
+
+def test_a_reminder_list_prints_picked_kinds_translated_and_names_rows_of_own_words(
+    server: Server,
+) -> None:
+    """As an office sends it: the list's kinds of appointment come out in each person's
+    language; the job page names the rows whose own words stay Dutch (by number only)."""
+    own_words = "Gesprek met Qwertinga over de cursus"
+    reminder = "/staff/letters/herinnering-afspraak/list"
+    header = [*list_columns()[:8], "afspraak", "datum", "tijd", "locatie", "contactpersoon"]
+    header.append("telefoon")
+    people = [("ti", "Brede intake"), ("ar", own_words), ("ti", "examen")]
+    rows = [";".join(header)]
+    for number, (lang, kind) in enumerate(people):
+        person = PERSON | {"voornaam": f"Amal{number}", "taal": lang, "afspraak": kind}
+        rows.append(";".join(person.get(name, "") for name in header))
+    data = ("\r\n".join(rows) + "\r\n").encode("utf-8-sig")
+    account = server.account("kinds.staff@example.org", "staff", MUNICIPALITY)
+    staff = logged_in(server.port, account, headers={"Accept-Language": "en"})
+    fields = {"municipality": MUNICIPALITY, "csrf_token": csrf_token(staff.get(reminder).text)}
+    reply = staff.upload(reminder, fields, {"list": ("lijst.csv", data, "text/csv")})
+    assert reply.status == 303, f"the upload answered {reply}"
+    job_page = local_path(reply.location, staff.port)
+    state, _seen = wait_for_end(staff, job_page)
+    assert state["state"] == "done", state
+    page = staff.get(job_page).text
+    notice = re.search(r'id="untranslated".*?</ul>', page, flags=re.S)
+    assert notice, "the job page does not name the rows with own words"
+    assert re.findall(r"<li>(.*?)</li>", notice.group(0)) == ["Column afspraak, rows 3"]
+    assert own_words not in page  # the row number only, never the words
+    text = " ".join(pages_text(staff.get(str(state["download"]), timeout=60).body))
+    tigrinya = read_fields(PROJECT / "content" / "choices" / "afspraak" / "ti.md")["labels"]
+    assert tigrinya["brede-intake"] in text
+    assert tigrinya["examen"] in text
+    assert own_words in text  # printed in Dutch, in order, in the Arabic letter

@@ -12,11 +12,12 @@ LANGS := $(shell sed -n 's/^- code: *//p' content/languages.yml)
 CATALOG_DIR := translations
 POT := $(CATALOG_DIR)/messages.pot
 # Debian packages. To serve: pango for WeasyPrint. To test and measure as well: the browser for
-# real-browser tests, poppler to check PDFs, zbar to read QR codes back, wrk for bench/, and
-# Redis and PostgreSQL, which the tests start themselves for the set-up of a whole region.
+# real-browser tests, poppler to check PDFs, Ghostscript to render a print without its text
+# (the print fault check), zbar to read QR codes back, wrk for bench/, and Redis and
+# PostgreSQL, which the tests start themselves for the set-up of a whole region.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils fonts-noto-core zbar-tools wrk \
-	redis-server postgresql
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils ghostscript fonts-noto-core zbar-tools \
+	wrk redis-server postgresql
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg --add-comments=Translators: --add-location=never \
 	--no-wrap --sort-output --project=Wegwijs --copyright-holder="Wegwijs" -k _l -k lazy_gettext .
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 import fcntl
 import time
 
-from tests.server.harness import Browser, StartServer
+from tests.layout import layout_faults
+from tests.server.harness import (
+    LETTER,
+    MUNICIPALITY,
+    PERSON,
+    Browser,
+    StartServer,
+    csrf_token,
+    logged_in,
+)
 
 PDF = "/ar/plan/pip.pdf"
 PREBUILD_WAIT_SECONDS = 150
@@ -62,3 +71,25 @@ def test_with_a_public_address_the_job_worker_makes_the_pdfs_ahead(
     first = Browser(server.port).get("/nl/plan.pdf", timeout=60)
     assert first.status == 200
     assert first.body in [path.read_bytes() for path in made]
+
+
+def test_the_prints_the_server_sends_have_no_print_faults(start_server: StartServer) -> None:
+    """The plan and a letter as gunicorn sends them (its workers' fonts, caches and print
+    processes) pass the same print fault check as in tests/test_print_renders.py."""
+    server = start_server()
+    browser = Browser(server.port)
+    for path, pages in (("/ti/plan.pdf", (1, 2)), ("/ar/plan-bilingual.pdf", (1, 3))):
+        reply = browser.get(path, timeout=120)
+        assert reply.status == 200, (path, reply)
+        for page in pages:
+            assert layout_faults(reply.body, page) == [], (path, page)
+    staff = logged_in(
+        server.port, server.account("prints.staff@example.org", "staff", MUNICIPALITY)
+    )
+    letter = f"/staff/letters/{LETTER}/"
+    fields = {"csrf_token": csrf_token(staff.get(letter).text), "action": "pdf"}
+    reply = staff.post(letter, PERSON | {"municipality": MUNICIPALITY, "taal": "ti"} | fields)
+    assert reply.status == 200, reply
+    assert reply.content_type == "application/pdf"
+    for page in (1, 2):  # Dutch with the address, then Tigrinya
+        assert layout_faults(reply.body, page) == [], page

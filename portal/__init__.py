@@ -23,7 +23,7 @@ from . import (
     public,
     staff,
 )
-from .markup import isolate
+from .markup import address_breaks, hyphenate, isolate
 
 
 class InMemoryRequest(Request):
@@ -59,6 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # A missing variable in a template is a bug to find in tests, not an empty spot on a page.
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.globals["isolate"] = isolate
+    app.jinja_env.filters["hyphenate"] = hyphenate
+    app.jinja_env.globals["printing"] = False  # render_print_template says True
+    app.jinja_env.filters["address_breaks"] = address_breaks
 
     i18n.init_app(app)
     content.init_app(app)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import markdown
 import nh3
+import pyphen
 from markupsafe import Markup, escape
 
 # What editors may use: text structure, no images, no raw HTML that could run code.
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "b", "i", "br", "a", "h3", "h4", "bdi"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "bdi": set()}
 
+
+SOFT_HYPHEN = "\u00ad"
+# Words this long may not fit one line of a title's large type on a 320 px phone (measured:
+# "registration", 12 letters, fits; "Participation", 13, does not).
+LONG_WORD = re.compile(r"\w{13,}")
+# Letters kept together at the start and end of a word that is hyphenated.
+HYPHEN_KEEP = 4
 
 LEFT_TO_RIGHT_ISOLATE = "\u2066"
 RIGHT_TO_LEFT_ISOLATE = "\u2067"
@@ -43,6 +52,36 @@ def render_markdown(text: str) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(clean)  # noqa: S704 - nh3 has just sanitised it
+
+
+@functools.cache
+def hyphenation(lang: str) -> pyphen.Pyphen | None:
+    """Return the hyphenation rules of a language, or None: then its words are not broken
+    (Arabic is never hyphenated; Ethiopic breaks between words and after hyphens)."""
+    found = pyphen.language_fallback(lang)
+    return pyphen.Pyphen(lang=found, left=HYPHEN_KEEP, right=HYPHEN_KEEP) if found else None
+
+
+def hyphenate(text: str, lang: str) -> str:
+    """Mark where a long word of a title may break on a phone (soft hyphens), by the
+    hyphenation rules of `lang`.
+
+    "Participatieverklaring" on a phone breaks as "Participatie-/verklaring" (or at another
+    place Dutch allows), never as "Participatieverklari/ng". Only words too long for a line
+    of a title on a small phone get soft hyphens: shorter words are never broken.
+    """
+    rules = hyphenation(lang)
+    if rules is None:
+        return text
+    return LONG_WORD.sub(lambda word: rules.inserted(word.group(0), hyphen=SOFT_HYPHEN), text)
+
+
+def address_breaks(address: str) -> Markup:
+    """Let an e-mail or web address break on a narrow screen where addresses are broken:
+    after the @ and a slash, before a dot (<wbr>, which copying leaves out)."""
+    escaped = str(escape(address))
+    marked = re.sub(r"(?<=[@/])|(?=\.)", "<wbr>", escaped)
+    return Markup(marked.removeprefix("<wbr>"))  # noqa: S704 - escaped above
 
 
 def isolate(text: str, lang: str = "nl", direction: str = "ltr", css_class: str = "") -> Markup:

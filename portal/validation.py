@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from .i18n import language_like, language_named
@@ -61,12 +62,11 @@ def check_phone(text: str) -> str:
 
 
 def check_email(text: str) -> str:
-    """Return an e-mail address as typed, if it looks like one (name@domain.nl)."""
-    value = text.strip()
-    name, at, domain = value.partition("@")
-    if not (name and at and "." in domain) or any(char.isspace() for char in value):
-        raise ValueError(_l("Write an e-mail address, for example naam@gemeente.nl."))
-    return value
+    """Return an e-mail address (as typed, its domain in lower case) if it is one."""
+    try:
+        return validate_email(text.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValueError(_l("Write an e-mail address, for example naam@gemeente.nl.")) from None
 
 
 def normalise_postcode(text: str) -> str:

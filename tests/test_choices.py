@@ -258,3 +258,49 @@ def test_the_forms_offer_the_choices_and_the_signatories(staff_app: Flask) -> No
     assert plan_page.count('list="choices-rol"') == 3
     assert plan_page.count('list="choices-afspraak"') == 3
     assert '<datalist id="choices-rol">' in plan_page
+
+
+def test_the_xlsx_template_filled_in_as_excel_keeps_it_prints_the_picked_kind(
+    staff_app: Flask,
+) -> None:
+    """Fill the downloaded workbook itself (its drop-down, its explanation sheets kept), as an
+    employee does in Excel, and upload it as it is."""
+    client = staff_app.test_client()
+    data = client.get(f"/staff/letters/{REMINDER}/list-template.xlsx").data
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Lijst"]
+    header = [cell.value for cell in sheet[1]]
+    person = dict(zip(COLUMNS, [*PEOPLE[3], "", "", "", "", "", ""], strict=True))
+    kind = book["Keuzes"]["A3"].value  # the second value of the drop-down
+    values = person | {
+        "afspraak": kind,
+        "datum": "3-12-2026",
+        "tijd": "14:30",
+        "locatie": "Stadskantoor",
+        "contactpersoon": "Sanne de Wit",
+        "telefoon": PHONE,
+        "briefdatum": "",
+        "kenmerk": "",
+    }
+    for column, name in enumerate(header, start=1):
+        sheet.cell(row=2, column=column, value=values.get(name, ""))
+    out = io.BytesIO()
+    book.save(out)
+    boundary, body = encode_multipart(
+        {
+            "municipality": MUNICIPALITY,
+            "list": FileStorage(io.BytesIO(out.getvalue()), filename="lijst.xlsx"),
+        }
+    )
+    started = client.post(
+        f"/staff/letters/{REMINDER}/list",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert started.status_code == 303, started.get_data(as_text=True)[:2000]
+    pdf = finished(client, started).data
+    choice = content_of(staff_app).choice_lists["afspraak"].find(kind)
+    assert choice is not None
+    tigrinya_page = pages_text(pdf)[1]
+    assert has_phrase(tigrinya_page, label(staff_app, "afspraak", choice.name, "ti"), "ti")
+    assert "14:30" in tigrinya_page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.markup import isolate, render_markdown
+from portal.markup import address_breaks, hyphenate, isolate, render_markdown
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,19 @@ def test_isolate_escapes_and_marks_direction() -> None:
     assert html.startswith('<span lang="nl" dir="ltr">')
     assert "&lt;b&gt;van der Berg&lt;/b&gt;" in html
     assert "&amp;" in html
+
+
+def test_long_words_of_a_title_break_only_where_their_language_allows() -> None:
+    dutch = hyphenate("De Participatieverklaring", "nl")
+    assert dutch.replace("\u00ad", "") == "De Participatieverklaring"
+    assert "tie\u00adver" in dutch  # "Participatie-" / "verklaring" is one of the breaks
+    assert "\u00adng" not in dutch  # at least four letters stay together at the end
+    assert hyphenate("Housing and registration", "en") == "Housing and registration"
+    arabic = "الاندماج والمشاركة في المجتمع الهولندي"
+    assert hyphenate(arabic, "ar") == arabic  # Arabic is never hyphenated
+    assert hyphenate("ፍልጠት ሕብረተሰብን ስራሕን", "ti") == "ፍልጠት ሕብረተሰብን ስራሕን"
+
+
+def test_an_address_may_break_at_its_parts_and_stays_escaped() -> None:
+    assert str(address_breaks("inburgering@tilburg.nl")) == "inburgering@<wbr>tilburg<wbr>.nl"
+    assert "&lt;script&gt;" in str(address_breaks("<script>@x.nl"))

@@ -39,6 +39,47 @@ STICKING_OUT = r"""() => [...document.querySelectorAll('body *')]
                      + ` left=${Math.round(r.left)} right=${Math.round(r.right)}`; })"""
 
 
+# Words broken across two lines at a place that is not a hyphen or a soft hyphen (where the
+# hyphenation rules of the word's language allow a break) or a dash: "Participatieverklari/ng". An
+# e-mail or web address may break beside its dots, slashes and @, as addresses do. A
+# character's last box is where it is drawn (the one after a soft-hyphen break also reports
+# the hyphen's box at the end of the line before).
+WRONG_BREAKS = r"""() => {
+  const wrong = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    for (const word of text.matchAll(/\S+/g)) {
+      let before = null;
+      for (let i = word.index; i < word.index + word[0].length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const boxes = [...range.getClientRects()].filter(box => box.width > 0);
+        if (!boxes.length) continue;  // a soft hyphen on its line, a bidi isolate
+        const top = Math.round(boxes[boxes.length - 1].top);
+        if (before && top !== before.top) {
+          const between = text.slice(before.index, i);
+          const beside = between.slice(-1) + text[i];
+          if (!between.includes('\u00ad') && !/[-\u2010\u2013]$/.test(between)
+              && !/[./@]/.test(beside)) {
+            wrong.push(text.slice(word.index, before.index + 1) + '|' +
+                       text.slice(i, word.index + word[0].length));
+          }
+        }
+        before = {top, index: i};
+      }
+    }
+  }
+  return wrong;
+}"""
+
+
+def assert_words_break_where_their_language_allows(page: Page) -> None:
+    """Fail when a word is broken across two lines where its language allows no break."""
+    assert page.evaluate(WRONG_BREAKS) == [], page.url
+
+
 def assert_fits_the_screen(page: Page, width: int = PHONE_WIDTH) -> None:
     """Fail when the page scrolls sideways, naming the elements that stick out."""
     if width != PHONE_WIDTH:
@@ -51,6 +92,7 @@ def assert_fits_the_screen(page: Page, width: int = PHONE_WIDTH) -> None:
         f"{page.url} is {scroll_width} px wide on a {inner_width} px screen; "
         f"sticking out: {page.evaluate(STICKING_OUT)}"
     )
+    assert_words_break_where_their_language_allows(page)
 
 
 def test_the_language_chooser_fits_phones_360_and_320px_wide(

@@ -67,8 +67,9 @@ class PageText:
     lines: list[Line]
 
 
-def page_text(pdf: bytes, page: int) -> PageText:
-    """Return the lines of a page (1-based), without the example watermark."""
+def bbox_layout(pdf: bytes, page: int) -> ET.Element:
+    """Return `pdftotext -bbox-layout` of one page (1-based): its <page> element, with its
+    flows, blocks, lines and words, boxes in points."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "print.pdf"
         path.write_bytes(pdf)
@@ -82,13 +83,23 @@ def page_text(pdf: bytes, page: int) -> PageText:
     root = ET.fromstring(xml)  # noqa: S314 - pdftotext's output on our own PDF
     found = root.find(".//page")
     assert found is not None, f"page {page} is not in the PDF"
+    return found
+
+
+def box_mm(element: ET.Element) -> list[float]:
+    """Return the box of a word or line in millimetres: left, top, right, bottom."""
+    return [float(element.attrib[k]) * MM_PER_PT for k in ("xMin", "yMin", "xMax", "yMax")]
+
+
+def page_text(pdf: bytes, page: int) -> PageText:
+    """Return the lines of a page (1-based), without the example watermark."""
+    found = bbox_layout(pdf, page)
     lines = []
     for line in found.iter("line"):
         text = " ".join(word.text or "" for word in line.iter("word"))
         if len(text) == 1 and text in WATERMARK_LETTERS:
             continue
-        box = [float(line.attrib[k]) * MM_PER_PT for k in ("xMin", "yMin", "xMax", "yMax")]
-        lines.append(Line(text, *box))
+        lines.append(Line(text, *box_mm(line)))
     width, height = (float(found.attrib[k]) * MM_PER_PT for k in ("width", "height"))
     return PageText(width, height, lines)
 

@@ -7,9 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import subprocess
-import tempfile
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -36,6 +33,7 @@ from tests.conftest import (
 )
 from tests.dates import APPOINTMENT, DATES
 from tests.html_tools import StaffPage
+from tests.layout import bbox_layout, box_mm
 from tests.pdf_tools import (
     ARABIC_LETTERS,
     ETHIOPIC_LETTERS,
@@ -86,7 +84,6 @@ BY_TYPE = {
 # 85 x 35 mm. Word boxes come from the font's ascent and descent: a hair of slack.
 WINDOW_MM = (22.0, 50.0, 22.0 + 85.0, 50.0 + 35.0)
 SLACK_MM = 0.3
-MM_PER_PT = 25.4 / 72
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -117,22 +114,7 @@ class Word:
 
 def page_words(pdf: bytes, page: int = 1) -> list[Word]:
     """Return the words of one page in reading order, from `pdftotext -bbox-layout`."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "letter.pdf"
-        path.write_bytes(pdf)
-        result = subprocess.run(
-            ["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page)]
-            + [str(path), "-"],
-            capture_output=True,
-            check=True,
-        )
-    root = ET.fromstring(result.stdout)  # noqa: S314 - pdftotext's output on our own PDF
-    words = []
-    for element in root.iter():
-        if element.tag.rsplit("}", 1)[-1] == "word":
-            box = [float(element.attrib[k]) * MM_PER_PT for k in ("xMin", "yMin", "xMax", "yMax")]
-            words.append(Word(element.text or "", *box))
-    return words
+    return [Word(word.text or "", *box_mm(word)) for word in bbox_layout(pdf, page).iter("word")]
 
 
 def find_run(words: list[Word], tokens: list[str]) -> list[Word]:

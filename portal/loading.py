@@ -52,7 +52,9 @@ log = logging.getLogger(__name__)
 
 STEP_FOLDER = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 POSTCODE = re.compile(r"^[1-9]\d{3} [A-Z]{2}$")
-JOINS = ("and", "or")
+# A step may join the one before it as an alternative ("or": the learning routes): they
+# share one number, and the reader (with the municipality) chooses one of them.
+JOINS = ("or",)
 REVIEW_STATES = ("draft", "reviewed")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Every letter knows the person it is for; these need no declaration in meta.yml.
@@ -403,7 +405,9 @@ def load_step(
         )
     joins = meta.get("joins")
     if joins is not None and joins not in JOINS:
-        raise ContentError(source_path, f"joins must be 'and' or 'or', not {joins!r}")
+        raise ContentError(
+            source_path, f"joins must be 'or' (a choice with the step before), not {joins!r}"
+        )
     if joins and not before:
         raise ContentError(source_path, "the first step cannot join a step before it")
     pictogram = required_text(source_path, meta, "pictogram")
@@ -438,7 +442,7 @@ def load_step(
 
 
 def step_number(before: list[Step], joins: str | None) -> int:
-    """Return the number shown for a step: steps joined by "and"/"or" share one."""
+    """Return the number shown for a step: alternatives ("or") share one."""
     return (before[-1].number if before else 0) + (0 if joins else 1)
 
 

@@ -264,7 +264,7 @@ class Step(Translated[StepText]):
     slug: str
     order: int  # position in the plan, 1-based
     number: int  # the number shown: steps joined by "and"/"or" share one
-    joins: str | None
+    joins: str | None  # "or": an alternative to the step before (they share a number)
     pictogram: str
     verify: tuple[str, ...]
     source_hash: str
@@ -398,12 +398,16 @@ class Content:
         choice = choices.find(typed) if choices is not None else None
         return Picked(" ".join(typed.split()), choice, choices)
 
-    def alternatives(self) -> list[tuple[Step, ...]]:
-        """Return each group of steps that are choices ("or"), e.g. the three learning routes."""
+    def numbered(self) -> list[tuple[int, tuple[Step, ...]]]:
+        """Return the steps by their number: one step, or the alternatives that share it."""
         groups: dict[int, list[Step]] = {}
         for step in self.steps:
             groups.setdefault(step.number, []).append(step)
-        return [tuple(group) for group in groups.values() if any(s.joins == "or" for s in group)]
+        return [(number, tuple(group)) for number, group in groups.items()]
+
+    def alternatives(self) -> list[tuple[Step, ...]]:
+        """Return each group of steps that are choices ("or"), e.g. the three learning routes."""
+        return [group for _number, group in self.numbered() if len(group) > 1]
 
     def pictogram_alt(self, name: str, lang: str) -> str:
         """Return the text alternative of a pictogram in `lang`, else in Dutch."""

@@ -108,12 +108,12 @@ def test_arabic_pages_are_right_to_left(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("nl", "Stap 3 van 8"), ("ar", "3"), ("ti", "3")],
+    [("nl", "Stap 4 van 10"), ("ar", "4"), ("ti", "4")],
 )
 def test_interface_strings_are_translated(client: FlaskClient, lang: str, expected: str) -> None:
     page = client.get(f"/{lang}/plan/brede-intake/").get_data(as_text=True)
     assert expected in page
-    assert "Step 3 of 8" not in page
+    assert "Step 4 of 10" not in page
 
 
 def test_opening_days_are_named_in_the_readers_language(client: FlaskClient) -> None:

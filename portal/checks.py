@@ -14,7 +14,7 @@ from werkzeug.routing import MapAdapter
 from . import uistrings
 from .i18n import catalog_path
 from .loading import load_content
-from .textfiles import SOURCE_LANGUAGE, ContentError, read_front_matter
+from .textfiles import SOURCE_LANGUAGE, ContentError, read_fields, read_front_matter
 from .texts import Content, TranslatedItem
 
 # Simplified Dutch (B1): short sentences and few long words. Editors see these numbers.
@@ -24,6 +24,14 @@ MAX_LONG_WORD_SHARE = 0.10  # at most 1 word in 10 long
 MAX_LONGEST_SENTENCE = 20  # words: one sentence longer than this is hard for every reader
 MARKDOWN_LINK = re.compile(r"\]\((/[^)\s]*)\)")
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+# A sentence that states a fact about the law, money or a deadline: a number with a unit of
+# time or money, or a word of the law. Such a text needs `sources:` (or the fact under verify:).
+NUMBER_WORDS = "een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|\\d[\\d.,]*"
+FACT = re.compile(
+    rf"\b(?:{NUMBER_WORDS})\s+(?:jaar|jaren|maand|maanden|week|weken|dagen|uur|uren|euro)\b"
+    r"|€\s*\d|\b(?:verplicht|boete|wet)\b",
+    re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"[.!?:]+(?:\s|$)|\n\s*(?:[-*]|\d+\.)\s|\n\s*\n|\n#+ ")
 
 
@@ -153,6 +161,98 @@ def link_findings(app: Flask, content: Content, languages: list[str]) -> list[Fi
     return findings
 
 
+def line_of(text: str, found: str) -> int | None:
+    """Return the line of a file's text on which `found` first stands."""
+    index = text.lower().find(found.lower())
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def words_of(path: Path) -> str:
+    """Return what a text file says (its settings' texts, labels and body), without the names
+    of its settings and labels."""
+    fields = read_fields(path)
+    return "\n".join(
+        [
+            fields["title"],
+            fields["summary"],
+            fields["subject"],
+            *fields["labels"].values(),
+            fields["body"],
+        ]
+    )
+
+
+def glossary_findings(content: Content, languages: list[str]) -> list[Finding]:
+    """Name every translation that writes a glossary term otherwise than the glossary, and
+    every text that uses a variant the glossary avoids (one word for one thing)."""
+    findings = []
+    for item in content.translated():
+        used = content.terms_of(words_of(item.source.path))
+        for lang, text in item.texts.items():
+            if lang not in languages:
+                continue
+            written = words_of(text.path)
+            whole_file = text.path.read_text(encoding="utf-8")
+            for term in content.glossary:
+                entry = term.languages.get(lang)
+                for variant in entry.avoid if entry else ():
+                    if variant.lower() in written.lower():
+                        message = f"writes {variant!r}: the glossary says {entry.term!r}"  # type: ignore[union-attr]
+                        findings.append(Finding(text.path, line_of(whole_file, variant), message))
+                if lang != SOURCE_LANGUAGE and term in used and not term.written_in(lang, written):
+                    spelled = term.in_language(lang).term
+                    message = f"the Dutch text says {term.dutch!r}: write it as {spelled!r}"
+                    findings.append(Finding(text.path, None, message))
+    return findings
+
+
+def catalog_glossary_findings(
+    content: Content, catalogs: Path, languages: list[str]
+) -> list[Finding]:
+    """Name every interface string that uses a variant the glossary avoids."""
+    findings = []
+    for lang in languages:
+        path = catalog_path(catalogs, lang)
+        avoided = [
+            (variant, entry.term)
+            for term in content.glossary
+            if (entry := term.languages.get(lang)) is not None
+            for variant in entry.avoid
+        ]
+        if not avoided or not path.is_file():
+            continue
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=lang)
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            text = " ".join(str(string or "") for string in strings).lower()
+            for variant, term in avoided:
+                if variant.lower() in text:
+                    problem = f"writes {variant!r}: the glossary says {term!r}"
+                    findings.append(Finding(path, message.lineno, problem))
+    return findings
+
+
+def unsourced_facts(content: Content) -> list[Finding]:
+    """Warn for each step whose Dutch text states facts (law, money, deadlines) but names
+    no source for them."""
+    findings = []
+    for step in content.steps:
+        if step.sources:
+            continue
+        _meta, body, first_line = read_front_matter(step.source.path)
+        for number, line in enumerate(body.split("\n"), start=first_line):
+            found = FACT.search(line)
+            if found:
+                message = (
+                    f"states a fact ({found.group(0)!r}) without a source: add sources: "
+                    "(url, title, read) to the settings, or move the fact under verify:"
+                )
+                findings.append(Finding(step.source.path, number, message, error=False))
+                break
+    return findings
+
+
 def check_all(app: Flask, languages: list[str]) -> list[Finding]:
     """Check everything an editor owns; errors first, then warnings about readability."""
     problems: list[ContentError] = []
@@ -164,6 +264,10 @@ def check_all(app: Flask, languages: list[str]) -> list[Finding]:
     findings = [Finding(e.path, e.line, str(e).split(": ", 1)[-1]) for e in problems]
     findings += catalog_findings(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), languages)
     findings += link_findings(app, content, languages)
+    findings += glossary_findings(content, languages)
+    catalogs = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    findings += catalog_glossary_findings(content, catalogs, languages)
+    findings += unsourced_facts(content)
     for item in content.translated():
         for problem in readability(source_body(item)).problems():
             findings.append(Finding(item.source.path, None, problem, error=False))

@@ -40,7 +40,7 @@ from .catalogs import (
     language_problems,
     string_problem,
 )
-from .checks import status_rows
+from .checks import status_rows, words_of
 from .history import SaveError, dutch_change, save_files, saving
 from .http import no_store
 from .i18n import SCRIPTS, app_catalog_path, languages
@@ -249,6 +249,7 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
         change=dutch_change(item, lang),
         state=item.status(lang),
         broken=file_problem(item, lang),
+        glossary=content.current().terms_of(words_of(item.source.path)),
     )
     return page, status
 

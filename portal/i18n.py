@@ -322,5 +322,8 @@ def init_app(app: Flask) -> None:
     app.before_request(watcher.check)
     app.context_processor(lambda: {"locale": current_locale_info(), "languages": languages()})
     app.jinja_env.globals.update(
-        weekday_range=weekday_range, local_date=local_date, local_time=local_time
+        weekday_range=weekday_range,
+        local_date=local_date,
+        local_day=local_day,
+        local_time=local_time,
     )

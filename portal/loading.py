@@ -37,14 +37,17 @@ from .texts import (
     Field,
     Form,
     FormText,
+    GlossaryTerm,
     Letter,
     LetterText,
     Municipality,
     OpeningHours,
     Partner,
     Section,
+    Source,
     Step,
     StepText,
+    TermIn,
     TranslatedItem,
 )
 
@@ -413,6 +416,7 @@ def load_step(
     pictogram = required_text(source_path, meta, "pictogram")
     if pictogram not in pictograms:
         raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
+    sources = read_sources(source_path, meta.get("sources"))
     verify = meta.get("verify") or []
     if not isinstance(verify, list):
         raise ContentError(source_path, "verify must be a list of facts to check")
@@ -436,9 +440,32 @@ def load_step(
         joins=joins,
         pictogram=pictogram,
         verify=tuple(str(v) for v in verify),
+        sources=sources,
         source_hash=dutch_hash("step", source_path),
         texts={SOURCE_LANGUAGE: source, **texts},
     )
+
+
+def read_sources(path: Path, rows: Any) -> tuple[Source, ...]:
+    """Read a Dutch text's `sources`: each with its url, a title and the date it was read."""
+    if rows is None:
+        return ()
+    if not isinstance(rows, list):
+        raise ContentError(path, "sources: a list of '- url: ...' with title and read (a date)")
+    sources = []
+    for row in rows:
+        if not isinstance(row, dict):
+            raise ContentError(path, "sources: each source is '- url: ...' with title and read")
+        url = required_text(path, row, "url")
+        if not url.startswith("https://"):
+            raise ContentError(path, f"sources: {url!r} is not an https:// address")
+        read = str(row.get("read") or "")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", read):
+            raise ContentError(
+                path, f"sources: {url}: read must be the date you read it, e.g. 2026-12-02"
+            )
+        sources.append(Source(url, required_text(path, row, "title"), read))
+    return tuple(sources)
 
 
 def step_number(before: list[Step], joins: str | None) -> int:
@@ -608,6 +635,41 @@ def load_pictograms(path: Path) -> dict[str, dict[str, str]]:
     return pictograms
 
 
+def load_glossary(path: Path, languages: list[str]) -> tuple[GlossaryTerm, ...]:
+    """Read content/glossary.yml: each Dutch term with its spelling, explanation and the
+    variants to avoid per language. No file: no glossary."""
+    if not path.is_file():
+        return ()
+    rows = read_yaml(path).get("terms")
+    if not isinstance(rows, list):
+        raise ContentError(path, "terms: a list of terms ('- dutch: ...')")
+    terms = []
+    for row in rows:
+        if not isinstance(row, dict):
+            raise ContentError(path, "terms: each term is '- dutch: ...' with its languages")
+        dutch = required_text(path, row, "dutch")
+        if SOURCE_LANGUAGE not in row:
+            raise ContentError(
+                path, f"{dutch}: the Dutch explanation (nl: explain: ...) is missing"
+            )
+        entries = {}
+        for lang in [SOURCE_LANGUAGE, *languages]:
+            entry = row.get(lang)
+            if entry is None:
+                continue
+            if not isinstance(entry, dict):
+                raise ContentError(path, f"{dutch}, {lang}: 'term', 'explain', 'forms', 'avoid'")
+            written = dutch if lang == SOURCE_LANGUAGE else required_text(path, entry, "term")
+            entries[lang] = TermIn(
+                term=written,
+                explain=required_text(path, entry, "explain"),
+                forms=tuple(str(form) for form in entry.get("forms") or ()),
+                avoid=tuple(str(variant) for variant in entry.get("avoid") or ()),
+            )
+        terms.append(GlossaryTerm(dutch, entries))
+    return tuple(terms)
+
+
 def watched_files(content_dir: Path, static_dir: Path) -> dict[Path, float]:
     """Return every file the content is made of, with its modification time."""
     paths = [*content_dir.rglob("*.md"), *content_dir.rglob("*.yml")]
@@ -663,6 +725,9 @@ def load_content(
         problems,
         previous.forms if previous else {},
     )
+    glossary = attempt(problems, load_glossary, content_dir / "glossary.yml", languages)
+    if glossary is None:
+        glossary = previous.glossary if previous else ()
     digest = hashlib.sha256()
     for path in sorted(files):
         with contextlib.suppress(OSError):  # removed since it was listed: its mtime changed
@@ -675,6 +740,7 @@ def load_content(
         forms,
         choice_lists,
         files,
+        glossary,
         digest.hexdigest()[:12],
         tuple(problems or ()),
     )

@@ -6,6 +6,7 @@ writes it. Personal data never lives in these objects.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,6 +258,20 @@ class Picked:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a fact of a text was checked: an official page or an article of the law."""
+
+    url: str
+    title: str
+    read: str  # the date an editor read it (YYYY-MM-DD)
+
+    @property
+    def read_on(self) -> dt.date:
+        """Return the date an editor read the source."""
+        return dt.date.fromisoformat(self.read)
+
+
+@dataclass(frozen=True)
 class Step(Translated[StepText]):
     """One step of the stappenplan with its texts in every language it has."""
 
@@ -269,15 +284,62 @@ class Step(Translated[StepText]):
     verify: tuple[str, ...]
     source_hash: str
     texts: dict[str, StepText]
+    # Where its facts about the law, money and deadlines were checked (nl.md: sources).
+    sources: tuple[Source, ...] = ()
 
     @property
     def dutch_title(self) -> str:
         """Return the Dutch name, the word the reader will hear at the municipality."""
         return self.source.title
 
+    @property
+    def dutch_words(self) -> str:
+        """Return everything the Dutch text says (its sections as HTML): to find its terms."""
+        source = self.source
+        return "\n".join([source.title, source.summary, *(s.html for s in source.sections)])
+
 
 # Anything an editor translates.
 TranslatedItem = Step | Letter | Form | ChoiceList
+
+
+@dataclass(frozen=True)
+class TermIn:
+    """A glossary term in one language: how it is written, what it means, what not to write."""
+
+    term: str
+    explain: str
+    forms: tuple[str, ...] = ()  # the same word with a prefix or an ending, also right
+    avoid: tuple[str, ...] = ()  # variants no text in this language may use
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """One Dutch term of the inburgering and how each language writes and explains it."""
+
+    dutch: str
+    languages: dict[str, TermIn]  # by language code; Dutch too (its term is `dutch`)
+
+    def pattern(self) -> re.Pattern[str]:
+        """Return how the Dutch term is found in a Dutch text: as a whole word, in any case
+        (an abbreviation such as PIP or MAP only in capitals: "map" is another word)."""
+        flags = 0 if self.dutch.isupper() else re.IGNORECASE
+        return re.compile(rf"(?<![\w-]){re.escape(self.dutch)}(?![\w-])", flags)
+
+    def used_in(self, dutch_text: str) -> bool:
+        """Say whether a Dutch text uses this term."""
+        return bool(self.pattern().search(dutch_text))
+
+    def written_in(self, lang: str, text: str) -> bool:
+        """Say whether a text in `lang` writes the term as the glossary says (or in Dutch, when
+        the language has no entry)."""
+        entry = self.languages.get(lang)
+        spellings = (entry.term, *entry.forms) if entry else (self.dutch,)
+        return any(spelling.lower() in text.lower() for spelling in spellings)
+
+    def in_language(self, lang: str) -> TermIn:
+        """Return the term in `lang`, or the Dutch entry when the language has none yet."""
+        return self.languages.get(lang) or self.languages[SOURCE_LANGUAGE]
 
 
 @dataclass(frozen=True)
@@ -362,7 +424,8 @@ class Content:
     letters: dict[str, Letter]
     forms: dict[str, Form]
     choice_lists: dict[str, ChoiceList]
-    files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
+    files: dict[Path, float] = field(repr=False)
+    glossary: tuple[GlossaryTerm, ...] = ()  # every file read, with its mtime
     version: str = ""  # a hash of every file's bytes: changes whenever any text changes
     # What is broken: those texts are served as they were before, or left out.
     problems: tuple[ContentError, ...] = ()
@@ -391,6 +454,10 @@ class Content:
             *self.forms.values(),
             *self.choice_lists.values(),
         ]
+
+    def terms_of(self, dutch_text: str) -> list[GlossaryTerm]:
+        """Return the glossary terms a Dutch text uses, in glossary order."""
+        return [term for term in self.glossary if term.used_in(dutch_text)]
 
     def picked(self, list_name: str, typed: str) -> Picked:
         """Return what staff typed in a field of a choice list: a choice, or their own text."""

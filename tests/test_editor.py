@@ -865,3 +865,15 @@ def test_a_choice_list_is_translated_label_by_label(
     saved = load_content(content_copy, STATIC, LANGUAGES).choice_lists["rol"]
     assert saved.status("ti") == "draft"
     assert saved.label("klantregisseur", "ti") == "ቲ klantregisseur"
+
+
+def test_the_editor_shows_the_glossary_terms_of_the_text(editor: FlaskClient) -> None:
+    page = editor.get("/editor/step/brede-intake/ti").get_data(as_text=True)
+    glossary = re.search(r'<section class="glossary".*?</section>', page, flags=re.S)
+    assert glossary is not None
+    rows = re.findall(
+        r"<tr><td[^>]*>([^<]+)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>",
+        glossary.group(0),
+    )
+    assert ("brede intake", "ሰፊሕ ቃለ-መሕትት", "ቃለ-መጠይቕ") in rows
+    assert "PIP" not in [dutch for dutch, _term, _avoid in rows]  # not a word of this step

@@ -323,3 +323,31 @@ def test_no_url_disappears_unnoticed(app: Flask) -> None:
     )
     committed = (PROJECT_ROOT / "tests" / "routes.txt").read_text(encoding="utf-8").split("\n")
     assert routes == [line for line in committed if line]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_step_page_explains_its_terms_when_tapped(
+    app: Flask, client: FlaskClient, lang: str
+) -> None:
+    page = text(client, f"/{lang}/plan/brede-intake/")
+    loaded = content_of(app)
+    terms = loaded.terms_of(loaded.step("brede-intake").dutch_words)
+    assert {"brede intake", "leerbaarheidstoets", "klantregisseur"} <= {t.dutch for t in terms}
+    explained = re.findall(r'<details class="word-explained">(.*?)</details>', page, re.S)
+    assert len(explained) == len(terms)
+    for term, html in zip(terms, explained, strict=True):
+        entry = term.in_language(lang)
+        assert isolate(term.dutch) in html
+        assert entry.explain in html
+        assert lang == "nl" or entry.term == term.dutch or entry.term in html
+
+
+def test_the_end_of_the_inburgering_is_told_per_route(client: FlaskClient) -> None:
+    # A reader in the Z-route is not told to take exams; the page names where that comes from.
+    page = text(client, "/nl/plan/examens/")
+    routes = dict(re.findall(r"<li><strong>([^<]+):</strong>([^<]+)</li>", page))
+    assert set(routes) == {"B1-route", "Z-route", "Onderwijsroute"}
+    assert "u doet examens" in routes["B1-route"]
+    assert "u doet geen examen" in routes["Z-route"]
+    assert 'class="sources"' in page
+    assert 'href="https://werkeninkomentilburg.nl/' in page

@@ -29,3 +29,17 @@ def test_a_step_page_shows_its_title_without_javascript(
     title = no_script_page.locator("main h1")
     expect(title).to_have_text(step.text(lang).title)
     expect(title).to_be_visible()
+
+
+def test_a_word_is_explained_when_tapped_without_javascript(
+    no_script_page: Page, visit: Callable[..., Page], live_app: Flask, lang: str
+) -> None:
+    loaded = content_of(live_app)
+    term = next(t for t in loaded.glossary if t.dutch == "leerbaarheidstoets")
+    visit(no_script_page, f"/{lang}/plan/brede-intake/", "nojs")
+    word = no_script_page.locator("details.word-explained", has_text=term.dutch)
+    explanation = word.locator("p")
+    expect(explanation).to_be_hidden()
+    word.locator("summary").click()
+    expect(explanation).to_be_visible()
+    expect(explanation).to_have_text(term.in_language(lang).explain)

@@ -417,6 +417,7 @@ def load_step(
     if pictogram not in pictograms:
         raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
     sources = read_sources(source_path, meta.get("sources"))
+    bring = bring_setting(source_path, meta, set(pictograms))
     verify = meta.get("verify") or []
     if not isinstance(verify, list):
         raise ContentError(source_path, "verify must be a list of facts to check")
@@ -441,6 +442,7 @@ def load_step(
         pictogram=pictogram,
         verify=tuple(str(v) for v in verify),
         sources=sources,
+        bring=bring,
         source_hash=dutch_hash("step", source_path),
         texts={SOURCE_LANGUAGE: source, **texts},
     )

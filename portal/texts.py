@@ -286,6 +286,7 @@ class Step(Translated[StepText]):
     texts: dict[str, StepText]
     # Where its facts about the law, money and deadlines were checked (nl.md: sources).
     sources: tuple[Source, ...] = ()
+    bring: tuple[str, ...] = ()  # pictograms of what to bring (nl.md: bring)
 
     @property
     def dutch_title(self) -> str:

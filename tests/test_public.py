@@ -351,3 +351,21 @@ def test_the_end_of_the_inburgering_is_told_per_route(client: FlaskClient) -> No
     assert "u doet geen examen" in routes["Z-route"]
     assert 'class="sources"' in page
     assert 'href="https://werkeninkomentilburg.nl/' in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_home_page_and_what_to_bring_show_pictograms(
+    app: Flask, client: FlaskClient, lang: str
+) -> None:
+    home = text(client, f"/{lang}/")
+    for name in ("residence-permit", "plan", "town-hall"):
+        assert f"pictograms/{name}.svg" in home, name
+    loaded = content_of(app)
+    step = loaded.step("brede-intake")
+    assert step.bring == ("residence-permit", "bank-card", "letters")
+    page = text(client, f"/{lang}/plan/brede-intake/")
+    bring = re.search(r'<div class="bring">.*?</div>', page, flags=re.S)
+    assert bring is not None
+    for name in step.bring:
+        assert f"pictograms/{name}.svg" in bring.group(0)
+        assert loaded.pictogram_alt(name, lang) in bring.group(0)  # the words beside it

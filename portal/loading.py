@@ -41,6 +41,7 @@ from .texts import (
     Letter,
     LetterText,
     Municipality,
+    Offer,
     OpeningHours,
     Partner,
     Section,
@@ -538,8 +539,13 @@ def attempt(
     return None
 
 
-def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
-    """Read one municipality profile."""
+OFFERS_LIST = "aanbod"  # the choice list whose kinds a municipality's offers name
+
+
+def load_municipality(
+    path: Path, step_slugs: set[str], offer_kinds: Collection[str] = ()
+) -> Municipality:
+    """Read one municipality profile; its offers name kinds of `offer_kinds`."""
     data = read_yaml(path)
     address = data.get("address")
     if not isinstance(address, dict):
@@ -568,6 +574,13 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
                 website=row.get("website"),
             )
         )
+    offers = []
+    for row in data.get("offers") or []:
+        if not isinstance(row, dict) or row.get("kind") not in offer_kinds:
+            known = ", ".join(sorted(offer_kinds))
+            raise ContentError(path, f"offers: kind must be one of choices/aanbod ({known})")
+        phone = str(row["phone"]) if row.get("phone") else None
+        offers.append(Offer(str(row["kind"]), required_text(path, row, "by"), phone))
     if "example" not in data:
         raise ContentError(path, "say 'example: true' (invented contact data) or 'example: false'")
     signatory = data.get("signatory")
@@ -594,6 +607,7 @@ def load_municipality(path: Path, step_slugs: set[str]) -> Municipality:
             (required_text(path, row, "name"), required_text(path, row, "role"))
             for row in data.get("other_signatories") or []
         ),
+        offers=tuple(offers),
     )
 
 
@@ -699,12 +713,6 @@ def load_content(
         pictograms = previous.pictograms if previous else bare_pictograms(pictograms_file.parent)
     steps = load_steps(content_dir / "plan", languages, pictograms, problems, previous)
     slugs = {s.slug for s in steps}
-    municipalities = load_each(
-        sorted((content_dir / "municipalities").glob("*.yml")),
-        lambda path, _served: load_municipality(path, slugs),
-        problems,
-        previous.municipalities if previous else {},
-    )
     choice_lists = load_each(
         sorted((content_dir / "choices").glob("*/")),
         lambda folder, served: load_choice_list(
@@ -712,6 +720,14 @@ def load_content(
         ),
         problems,
         previous.choice_lists if previous else {},
+    )
+    offer_list = choice_lists.get(OFFERS_LIST)
+    offer_kinds = set(offer_list.label_names) if offer_list else set()
+    municipalities = load_each(
+        sorted((content_dir / "municipalities").glob("*.yml")),
+        lambda path, _served: load_municipality(path, slugs, offer_kinds),
+        problems,
+        previous.municipalities if previous else {},
     )
     letters = load_each(
         sorted((content_dir / "letters").glob("*/")),

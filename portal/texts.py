@@ -353,6 +353,15 @@ class OpeningHours:
 
 
 @dataclass(frozen=True)
+class Offer:
+    """A traject the municipality offers: its kind (content/choices/aanbod) and who runs it."""
+
+    kind: str
+    by: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
 class Partner:
     """A local organisation that helps with one step (e.g. VluchtelingenWerk)."""
 
@@ -390,6 +399,8 @@ class Municipality:
     window_top_mm: float = 50.0
     # Who else may sign its letters, as (name, role): staff choose one per letter or per row.
     other_signatories: tuple[tuple[str, str], ...] = ()
+    # What it offers (its trajects, with who runs them), shown with the steps they belong to.
+    offers: tuple[Offer, ...] = ()
 
     @property
     def signatories(self) -> list[tuple[str, str]]:
@@ -409,6 +420,14 @@ class Municipality:
         """Return the return-address line of its letters."""
         own_address = f"{self.street}, {self.postcode} {self.city}"
         return self.return_line or f"Gemeente {self.name}, {own_address}"
+
+    def offers_for(self, step: str, offers: ChoiceList | None) -> tuple[Offer, ...]:
+        """Return what the municipality offers for one step (the kinds of `offers`)."""
+        if offers is None:
+            return ()
+        return tuple(
+            offer for offer in self.offers if (c := offers.choice(offer.kind)) and c.step == step
+        )
 
     def partners_for(self, step_slug: str) -> tuple[Partner, ...]:
         """Return the local partners that help with one step."""

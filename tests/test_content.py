@@ -278,3 +278,11 @@ def test_a_bad_row_of_the_language_list_leaves_out_only_that_language(
     problems = [str(p) for p in content_of(app).problems]
     assert [p for p in problems if "languages.yml" in p and "ti-er" in p], problems
     assert client.get("/healthz").get_json()["status"] == "stale-content"
+
+
+def test_an_offer_must_be_a_kind_of_the_offers_list(content_copy: Path) -> None:
+    path = content_copy / "municipalities" / "tilburg.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("kind: orientatietraject", "kind: taalcafe"), encoding="utf-8")
+    with pytest.raises(ContentError, match="offers: kind must be one of choices/aanbod"):
+        load_content(content_copy, STATIC, LANGUAGES)

@@ -369,3 +369,22 @@ def test_the_home_page_and_what_to_bring_show_pictograms(
     for name in step.bring:
         assert f"pictograms/{name}.svg" in bring.group(0)
         assert loaded.pictogram_alt(name, lang) in bring.group(0)  # the words beside it
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_municipalitys_view_of_a_step_shows_what_it_offers(
+    app: Flask, client: FlaskClient, lang: str
+) -> None:
+    loaded = content_of(app)
+    kinds = loaded.choice_lists["aanbod"]
+    tilburg = loaded.municipalities["tilburg"]
+    offers = tilburg.offers_for("meedoen", kinds)
+    assert [offer.kind for offer in offers] == ["orientatietraject"]
+    page = text(client, f"/{lang}/gemeente/tilburg/plan/meedoen/")
+    box = re.search(r'<div class="offers">.*?</div>', page, flags=re.S)
+    assert box is not None
+    assert kinds.label("orientatietraject", lang) in box.group(0)
+    assert isolate(offers[0].by) in box.group(0)
+    # Without a municipality, or in one that offers nothing for the step: no box.
+    assert 'class="offers"' not in text(client, f"/{lang}/plan/meedoen/")
+    assert 'class="offers"' not in text(client, f"/{lang}/gemeente/tilburg/plan/pip/")

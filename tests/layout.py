@@ -15,6 +15,7 @@ import io
 import re
 import subprocess
 import tempfile
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -91,15 +92,29 @@ def box_mm(element: ET.Element) -> list[float]:
     return [float(element.attrib[k]) * MM_PER_PT for k in ("xMin", "yMin", "xMax", "yMax")]
 
 
+def only_marks(text: str) -> bool:
+    """Say whether a word is only combining marks (Unicode category Mn), such as a vowel sign."""
+    return bool(text) and all(unicodedata.category(char) == "Mn" for char in text)
+
+
 def page_text(pdf: bytes, page: int) -> PageText:
     """Return the lines of a page (1-based), without the example watermark."""
     found = bbox_layout(pdf, page)
     lines = []
     for line in found.iter("line"):
-        text = " ".join(word.text or "" for word in line.iter("word"))
+        # A word of only combining marks is pdftotext's artifact: a vowel sign (Arabic tanween,
+        # fatha) cut off its letter, with a box that reaches over the letters beside it. The
+        # mark is drawn on its letter, so the line is measured without it.
+        words = [word for word in line.iter("word") if not only_marks(word.text or "")]
+        if not words:
+            continue
+        text = " ".join(word.text or "" for word in words)
         if len(text) == 1 and text in WATERMARK_LETTERS:
             continue
-        lines.append(Line(text, *box_mm(line)))
+        boxes = [box_mm(word) for word in words]
+        left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        lines.append(Line(text, left, top, right, bottom))
     width, height = (float(found.attrib[k]) * MM_PER_PT for k in ("width", "height"))
     return PageText(width, height, lines)
 

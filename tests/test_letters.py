@@ -620,7 +620,7 @@ def test_two_spaces_separate_the_postcode_and_the_place(letters: Letters) -> Non
 
 
 def test_a_latin_name_in_an_arabic_letter_reads_as_typed(letters: Letters) -> None:
-    # "مرحبا ((voornaam)) ((achternaam))،": the first and last name are Latin words; in the
+    # "تحية طيبة ((voornaam)) ((achternaam))،": the first and last name are Latin words; in the
     # right-to-left line they must still stand as "Ali Berg" (left to right), not "Berg Ali".
     words = page_words(letters.pdf(LETTERS[0], "ar"), 2)
     first = [w for w in words if w.text == "Ali"]

@@ -34,6 +34,30 @@ def plan_url(lang: str, step: str | None = None, municipality: Municipality | No
     return url_for("public.local_step", lang=lang, municipality=municipality.slug, step=step)
 
 
+def questions_url(
+    lang: str, topic: str | None = None, municipality: Municipality | None = None
+) -> str:
+    """Return the path of the questions pages' list or of one page, in a municipality's view
+    when one is given."""
+    if municipality is None:
+        if topic is None:
+            return url_for("public.questions", lang=lang)
+        return url_for("public.topic", lang=lang, topic=topic)
+    if topic is None:
+        return url_for("public.local_questions", lang=lang, municipality=municipality.slug)
+    return url_for("public.local_topic", lang=lang, municipality=municipality.slug, topic=topic)
+
+
+def question_pages(
+    langs: Iterable[str], loaded: Content
+) -> list[tuple[str, str | None, Municipality | None]]:
+    """Return every questions page as (language, topic or None for the list, municipality or
+    None), like plan_pages."""
+    places: list[Municipality | None] = [None, *loaded.municipalities.values()]
+    topics: list[str | None] = [None, *(topic.slug for topic in loaded.topics.values())]
+    return [(lang, topic, place) for lang in langs for place in places for topic in topics]
+
+
 def print_url(
     lang: str,
     step: str | None = None,

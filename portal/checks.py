@@ -15,7 +15,7 @@ from . import uistrings
 from .i18n import catalog_path
 from .loading import load_content
 from .textfiles import SOURCE_LANGUAGE, ContentError, read_fields, read_front_matter
-from .texts import Content, TranslatedItem
+from .texts import Content, Step, Topic, TranslatedItem
 
 # Simplified Dutch (B1): short sentences and few long words. Editors see these numbers.
 MAX_SENTENCE_WORDS = 12.0  # average words per sentence
@@ -234,13 +234,14 @@ def catalog_glossary_findings(
 
 
 def unsourced_facts(content: Content) -> list[Finding]:
-    """Warn for each step whose Dutch text states facts (law, money, deadlines) but names
-    no source for them."""
+    """Warn for each step or questions page whose Dutch text states facts (law, money,
+    deadlines) but names no source for them."""
     findings = []
-    for step in content.steps:
-        if step.sources:
+    sourced: list[Step | Topic] = [*content.steps, *content.topics.values()]
+    for item in sourced:
+        if item.sources:
             continue
-        _meta, body, first_line = read_front_matter(step.source.path)
+        _meta, body, first_line = read_front_matter(item.source.path)
         for number, line in enumerate(body.split("\n"), start=first_line):
             found = FACT.search(line)
             if found:
@@ -248,7 +249,7 @@ def unsourced_facts(content: Content) -> list[Finding]:
                     f"states a fact ({found.group(0)!r}) without a source: add sources: "
                     "(url, title, read) to the settings, or move the fact under verify:"
                 )
-                findings.append(Finding(step.source.path, number, message, error=False))
+                findings.append(Finding(item.source.path, number, message, error=False))
                 break
     return findings
 

@@ -252,6 +252,13 @@ def local_time(time: dt.time) -> str:
     return format_time(time, "HH:mm", locale=dates_locale())
 
 
+def own_name(code: str) -> str:
+    """Return a language's name in that language (CLDR): 'العربية', 'ትግርኛ'. A reader spots
+    her own language by it, whatever language the page is in."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
 def catalog_path(catalogs: Path, lang: str, suffix: str = ".po") -> Path:
     """Return the UI catalog of a language (.po, or the compiled .mo) in the catalogs folder."""
     return catalogs / lang / "LC_MESSAGES" / f"messages{suffix}"
@@ -326,4 +333,5 @@ def init_app(app: Flask) -> None:
         local_date=local_date,
         local_day=local_day,
         local_time=local_time,
+        own_name=own_name,
     )

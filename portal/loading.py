@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
+import babel
 import yaml
 
 from .markup import render_markdown
@@ -49,6 +50,7 @@ from .texts import (
     Step,
     StepText,
     TermIn,
+    Topic,
     TranslatedItem,
 )
 
@@ -419,9 +421,11 @@ def load_step(
         raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
     sources = read_sources(source_path, meta.get("sources"))
     bring = bring_setting(source_path, meta, set(pictograms))
-    verify = meta.get("verify") or []
-    if not isinstance(verify, list):
-        raise ContentError(source_path, "verify must be a list of facts to check")
+    action = required_text(source_path, meta, "action")
+    if action not in pictograms:
+        raise ContentError(
+            source_path, f"action: pictogram {action!r} is not in static/pictograms/"
+        )
 
     def load_one(path: Path, lang: str) -> StepText:
         text, _meta, _body = load_step_text(path, lang)
@@ -441,12 +445,70 @@ def load_step(
         number=step_number(before, joins),
         joins=joins,
         pictogram=pictogram,
-        verify=tuple(str(v) for v in verify),
+        verify=read_verify(source_path, meta),
         sources=sources,
         bring=bring,
+        action=action,
         source_hash=dutch_hash("step", source_path),
         texts={SOURCE_LANGUAGE: source, **texts},
     )
+
+
+def load_topic(
+    folder: Path,
+    languages: list[str],
+    pictograms: dict[str, Any],
+    step_slugs: set[str],
+    problems: list[ContentError] | None = None,
+    previous: Topic | None = None,
+) -> Topic:
+    """Read one questions page: NN-slug/<lang>.md, each `## ` heading a question."""
+    match = STEP_FOLDER.match(folder.name)
+    if not match:
+        raise ContentError(folder, "a questions folder is named NN-slug, e.g. 01-kosten")
+    source_path = folder / f"{SOURCE_LANGUAGE}.md"
+    if not source_path.is_file():
+        raise ContentError(source_path, "the Dutch text of this questions page is missing")
+    source, meta, _body = load_step_text(source_path, SOURCE_LANGUAGE)
+    if not source.sections:
+        raise ContentError(source_path, "a questions page has a '## ' heading per question")
+    pictogram = required_text(source_path, meta, "pictogram")
+    if pictogram not in pictograms:
+        raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
+    steps = meta.get("steps") or []
+    if not isinstance(steps, list) or not all(step in step_slugs for step in steps):
+        known = ", ".join(sorted(step_slugs))
+        raise ContentError(source_path, f"steps: a list of the steps it belongs to ({known})")
+
+    def load_one(path: Path, lang: str) -> StepText:
+        text, _meta, _body = load_step_text(path, lang)
+        if len(text.sections) != len(source.sections):
+            raise ContentError(
+                path,
+                f"has {len(text.sections)} questions ('## ' headings); "
+                f"the Dutch text has {len(source.sections)}",
+            )
+        return text
+
+    files = language_files(folder, languages)
+    return Topic(
+        slug=match["slug"],
+        pictogram=pictogram,
+        steps=tuple(str(step) for step in steps),
+        verify=read_verify(source_path, meta),
+        sources=read_sources(source_path, meta.get("sources")),
+        source_hash=dutch_hash("question", source_path),
+        texts={SOURCE_LANGUAGE: source, **load_translations(files, load_one, problems, previous)},
+    )
+
+
+def read_verify(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    """Read a Dutch text's `verify`: the facts still to check, which its page does not state
+    as certain."""
+    verify = meta.get("verify") or []
+    if not isinstance(verify, list):
+        raise ContentError(path, "verify must be a list of facts to check")
+    return tuple(str(fact) for fact in verify)
 
 
 def read_sources(path: Path, rows: Any) -> tuple[Source, ...]:
@@ -608,7 +670,26 @@ def load_municipality(
             for row in data.get("other_signatories") or []
         ),
         offers=tuple(offers),
+        contact_languages=contact_languages(path, data.get("contact_languages")),
+        interpreter_by_phone=bool(data.get("interpreter_by_phone", False)),
     )
+
+
+def contact_languages(path: Path, setting: Any) -> tuple[str, ...]:
+    """Read which languages a municipality's contacts speak: language codes (nl, ar, ti, fa...)
+    that CLDR knows, so each reader sees their names in her own language."""
+    if setting is None:
+        return ()
+    if not isinstance(setting, list):
+        raise ContentError(path, "contact_languages: a list of language codes, e.g. [nl, en, ar]")
+    for code in setting:
+        try:
+            babel.Locale.parse(str(code))
+        except (ValueError, babel.UnknownLocaleError):
+            raise ContentError(
+                path, f"contact_languages: {code!r} is not a language code like nl, ar or ti"
+            ) from None
+    return tuple(str(code) for code in setting)
 
 
 # The window positions a letter can serve: a window on the left (the Dutch standard) that
@@ -743,6 +824,18 @@ def load_content(
         problems,
         previous.forms if previous else {},
     )
+    # A questions page names steps by their folders: one broken step must not take its
+    # questions pages down with it.
+    plan_folders = (STEP_FOLDER.match(p.name) for p in (content_dir / "plan").glob("*/"))
+    step_folders = {match["slug"] for match in plan_folders if match}
+    topics = load_each(
+        sorted((content_dir / "questions").glob("*/")),
+        lambda folder, served: load_topic(
+            folder, languages, pictograms, step_folders, problems, served
+        ),
+        problems,
+        previous.topics if previous else {},
+    )
     glossary = attempt(problems, load_glossary, content_dir / "glossary.yml", languages)
     if glossary is None:
         glossary = previous.glossary if previous else ()
@@ -761,6 +854,7 @@ def load_content(
         glossary,
         digest.hexdigest()[:12],
         tuple(problems or ()),
+        topics,
     )
 
 

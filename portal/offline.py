@@ -24,7 +24,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wrappers import Response
 
 from . import assets, content
-from .addresses import plan_url, print_url
+from .addresses import plan_url, print_url, questions_url
 from .http import fetch_through_app
 from .i18n import languages
 from .public import render_public, require_language, require_municipality
@@ -57,6 +57,8 @@ def bundle_pages(lang: str, municipality: Municipality | None) -> list[str]:
     steps = [None, *(step.slug for step in content.current().steps)]
     pages = [url_for("public.home", lang=lang), offline_page_url(lang, municipality)]
     pages += [plan_url(lang, step, municipality) for step in steps]
+    topics = [None, *(topic.slug for topic in content.current().topics.values())]
+    pages += [questions_url(lang, topic, municipality) for topic in topics]
     return [*pages, print_url(lang, municipality=municipality), url_for(".manifest", lang=lang)]
 
 

@@ -23,7 +23,15 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
 from . import content
-from .addresses import online_url, plan_pages, plan_url, print_url, public_base_url
+from .addresses import (
+    online_url,
+    plan_pages,
+    plan_url,
+    print_url,
+    public_base_url,
+    question_pages,
+    questions_url,
+)
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
 from .printing import cached_public_pdf, public_pdf_response, render_in, render_print_template
@@ -94,7 +102,7 @@ def language_versions() -> list[tuple[str, str]]:
 def address_helpers() -> dict[str, Any]:
     """Give every template (public pages, prints, the offline page) the builders of the
     plan's addresses."""
-    return {"plan_url": plan_url, "print_url": print_url}
+    return {"plan_url": plan_url, "print_url": print_url, "questions_url": questions_url}
 
 
 @bp.route("/")
@@ -165,6 +173,28 @@ def step(lang: str, step: str, municipality: str | None) -> Response:
     return render_public(
         "public/step.html", place, step=found, previous=previous, following=following
     )
+
+
+@bp.route("/<lang:lang>/vragen/", defaults={"municipality": None})
+@bp.route("/<lang:lang>/gemeente/<municipality>/vragen/", endpoint="local_questions")
+def questions(lang: str, municipality: str | None) -> Response:
+    """List the questions pages: costs, time, an interpreter, letters, ..."""
+    require_language(lang)
+    return render_public("public/questions.html", require_municipality(municipality))
+
+
+@bp.route("/<lang:lang>/vragen/<topic>/", defaults={"municipality": None})
+@bp.route("/<lang:lang>/gemeente/<municipality>/vragen/<topic>/", endpoint="local_topic")
+def topic(lang: str, topic: str, municipality: str | None) -> Response:
+    """Show one questions page, with the steps it belongs to."""
+    require_language(lang)
+    place = require_municipality(municipality)
+    loaded = content.current()
+    found = loaded.topic(topic)
+    if found is None:
+        abort(404)
+    steps = [step for step in loaded.steps if step.slug in found.steps]
+    return render_public("public/topic.html", place, topic=found, steps=steps)
 
 
 def plan_pdf(
@@ -267,7 +297,9 @@ def public_page_paths() -> list[str]:
     for lang in languages():
         paths += [url_for(".home", lang=lang), url_for(".municipalities", lang=lang)]
     plan = plan_pages(languages(), content.current())
-    return paths + [plan_url(lang, step, place) for lang, step, place in plan]
+    paths += [plan_url(lang, step, place) for lang, step, place in plan]
+    topics = question_pages(languages(), content.current())
+    return paths + [questions_url(lang, topic, place) for lang, topic, place in topics]
 
 
 @bp.route("/healthz")

@@ -58,6 +58,7 @@ KINDS = {
         Kind("letter", "letters", ("subject",)),
         Kind("form", "forms", ("title", "labels")),
         Kind("choices", "choices", ("title", "labels")),
+        Kind("question", "questions", ("title", "summary")),
     )
 }
 

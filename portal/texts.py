@@ -287,6 +287,7 @@ class Step(Translated[StepText]):
     # Where its facts about the law, money and deadlines were checked (nl.md: sources).
     sources: tuple[Source, ...] = ()
     bring: tuple[str, ...] = ()  # pictograms of what to bring (nl.md: bring)
+    action: str = ""  # the pictogram of what the reader does in this step (nl.md: action)
 
     @property
     def dutch_title(self) -> str:
@@ -300,8 +301,29 @@ class Step(Translated[StepText]):
         return "\n".join([source.title, source.summary, *(s.html for s in source.sections)])
 
 
+@dataclass(frozen=True)
+class Topic(Translated[StepText]):
+    """A questions page: what people ask about one subject (costs, time, an interpreter...),
+    each `## ` heading a question with its answer; linked from the steps it belongs to."""
+
+    kind: ClassVar[str] = "question"
+    slug: str
+    pictogram: str
+    steps: tuple[str, ...]  # the slugs of the steps that link to it
+    verify: tuple[str, ...]
+    source_hash: str
+    texts: dict[str, StepText]
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def dutch_words(self) -> str:
+        """Return everything the Dutch text says (its sections as HTML): to find its terms."""
+        source = self.source
+        return "\n".join([source.title, source.summary, *(s.html for s in source.sections)])
+
+
 # Anything an editor translates.
-TranslatedItem = Step | Letter | Form | ChoiceList
+TranslatedItem = Step | Letter | Form | ChoiceList | Topic
 
 
 @dataclass(frozen=True)
@@ -401,6 +423,10 @@ class Municipality:
     other_signatories: tuple[tuple[str, str], ...] = ()
     # What it offers (its trajects, with who runs them), shown with the steps they belong to.
     offers: tuple[Offer, ...] = ()
+    # Which languages its contacts speak (language codes), and whether they call a telephone
+    # interpreter for anyone who asks: shown with its contact details.
+    contact_languages: tuple[str, ...] = ()
+    interpreter_by_phone: bool = False
 
     @property
     def signatories(self) -> list[tuple[str, str]]:
@@ -444,11 +470,13 @@ class Content:
     letters: dict[str, Letter]
     forms: dict[str, Form]
     choice_lists: dict[str, ChoiceList]
-    files: dict[Path, float] = field(repr=False)
-    glossary: tuple[GlossaryTerm, ...] = ()  # every file read, with its mtime
+    files: dict[Path, float] = field(repr=False)  # every file read, with its mtime
+    glossary: tuple[GlossaryTerm, ...] = ()
     version: str = ""  # a hash of every file's bytes: changes whenever any text changes
     # What is broken: those texts are served as they were before, or left out.
     problems: tuple[ContentError, ...] = ()
+    # The questions pages in their order, by folder (NN-slug); `topic` finds one by its slug.
+    topics: dict[str, Topic] = field(default_factory=dict)
 
     @property
     def step_count(self) -> int:
@@ -473,7 +501,16 @@ class Content:
             *self.letters.values(),
             *self.forms.values(),
             *self.choice_lists.values(),
+            *self.topics.values(),
         ]
+
+    def topic(self, slug: str) -> Topic | None:
+        """Return the questions page with this slug, or None."""
+        return next((t for t in self.topics.values() if t.slug == slug), None)
+
+    def topics_for(self, step: Step) -> list[Topic]:
+        """Return the questions pages that belong to a step."""
+        return [topic for topic in self.topics.values() if step.slug in topic.steps]
 
     def terms_of(self, dutch_text: str) -> list[GlossaryTerm]:
         """Return the glossary terms a Dutch text uses, in glossary order."""

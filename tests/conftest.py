@@ -39,6 +39,7 @@ CONTENT = PROJECT_ROOT / "content"
 STATIC = PROJECT_ROOT / "static"
 LANGUAGES = ["nl", "en", "ar", "ti"]
 STEP_SLUGS = [p.name[3:] for p in sorted((CONTENT / "plan").iterdir()) if p.is_dir()]
+QUESTION_SLUGS = [p.name[3:] for p in sorted((CONTENT / "questions").iterdir()) if p.is_dir()]
 
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a test account

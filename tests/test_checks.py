@@ -356,7 +356,8 @@ def table(result: Result) -> dict[tuple[str, str, str], tuple[str, str]]:
     """Return the rows of the status table: (kind, slug, lang) -> (status, path)."""
     rows = {}
     for line in result.output.strip().splitlines()[:-1]:
-        found = re.fullmatch(r"(step|letter|form|choices) (\S+)\s+(\S+)\s+(\S+)\s+(\S+)", line)
+        kinds = "step|letter|form|choices|question"
+        found = re.fullmatch(rf"({kinds}) (\S+)\s+(\S+)\s+(\S+)\s+(\S+)", line)
         assert found, f"not a row of the table: {line!r}"
         kind, slug, lang, state, path = found.groups()
         rows[(kind, slug, lang)] = (state, path)

@@ -89,10 +89,13 @@ def test_after_a_change_only_the_changed_files_are_fetched_again(
     new_arabic = hashes("/ar/offline.json")
     assert hashes("/nl/offline.json") == dutch  # the Dutch copy on a phone stays as it is
     changed = {url for url, code in arabic.items() if new_arabic[url] != code}
-    # The step, its neighbours (their "next" and "previous" name it), the plan, the offline
-    # page and the PDF; no static file, no other step.
+    # The step, its neighbours (their "next" and "previous" name it), its questions pages
+    # (they link back to it by its title), the plan, the offline page and the PDF; no static
+    # file, no other step.
     assert {"/ar/plan/pip/", "/ar/plan.pdf", "/ar/plan/"} <= changed
     neighbours = {"/ar/plan/brede-intake/", "/ar/plan/b1-route/", "/ar/offline/"}
+    loaded = content_of(app_on())
+    neighbours |= {f"/ar/vragen/{t.slug}/" for t in loaded.topics_for(loaded.step("pip"))}
     assert changed <= {"/ar/plan/pip/", "/ar/plan.pdf", "/ar/plan/"} | neighbours
 
 

@@ -215,6 +215,8 @@ PUBLIC_PAGES = [
     "/ti/plan/brede-intake/",
     "/en/gemeente/",
     "/en/gemeente/tilburg/plan/pip/",
+    "/ar/vragen/",
+    "/ti/gemeente/tilburg/vragen/hulp-in-uw-taal/",
 ]
 
 
@@ -369,6 +371,21 @@ def test_the_home_page_and_what_to_bring_show_pictograms(
     for name in step.bring:
         assert f"pictograms/{name}.svg" in bring.group(0)
         assert loaded.pictogram_alt(name, lang) in bring.group(0)  # the words beside it
+
+
+def test_every_step_shows_its_key_action_as_a_pictogram_beside_what_you_do(
+    app: Flask, client: FlaskClient
+) -> None:
+    loaded = content_of(app)
+    for step in loaded.steps:
+        assert step.action in loaded.pictograms, step.slug
+        page = text(client, f"/ar/plan/{step.slug}/")
+        action = re.search(r'<div class="with-pictogram step-action">(.*?)</div>', page, re.S)
+        assert action is not None, step.slug
+        assert f"pictograms/{step.action}.svg" in action.group(1)
+        assert f'alt="{loaded.pictogram_alt(step.action, "ar")}"' in action.group(1)
+        # Beside the list of what to do (the second part of the step).
+        assert "<li>" in page[action.end() : action.end() + 400] or "<li>" in action.group(1)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -29,7 +29,7 @@ from typing import IO
 from urllib.parse import urlencode
 
 from portal.loading import PERSON_FIELDS
-from tests.conftest import LANGUAGES, STEP_SLUGS
+from tests.conftest import LANGUAGES, QUESTION_SLUGS, STEP_SLUGS
 from tests.html_tools import FormValues
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -322,6 +322,8 @@ def public_pages(langs: Iterable[str] = LANGUAGES, leave_out: str | None = None)
         pages += [f"/{lang}/", f"/{lang}/plan/", f"/{lang}/gemeente/"]
         pages.append(f"/{lang}/gemeente/{MUNICIPALITY}/plan/")
         pages += [f"/{lang}/plan/{slug}/" for slug in STEP_SLUGS if slug != leave_out]
+        pages += [f"/{lang}/vragen/", f"/{lang}/gemeente/{MUNICIPALITY}/vragen/"]
+        pages += [f"/{lang}/vragen/{slug}/" for slug in QUESTION_SLUGS]
     return pages
 
 

@@ -4,7 +4,9 @@ glossary's words explained on a step, a municipality's own offer, the sources of
 from __future__ import annotations
 
 import re
+import time
 
+from tests.conftest import QUESTION_SLUGS
 from tests.server.harness import Browser, Server
 
 CIRCLE = r'<span class="step-number">(?:<span class="visually-hidden">[^<]*</span>)?(\d+)</span>'
@@ -28,3 +30,30 @@ def test_numbering_words_offers_and_sources_through_the_real_server(server: Serv
     finishing = browser.get("/en/plan/examens/")
     assert 'href="https://werkeninkomentilburg.nl/' in finishing.text
     assert "you do not take an exam" in finishing.text
+
+
+def test_questions_pages_through_the_real_server_follow_a_changed_file(server: Server) -> None:
+    browser = Browser(server.port)
+    for lang in ("nl", "en", "ar", "ti"):
+        listing = browser.get(f"/{lang}/vragen/")
+        assert listing.status == 200, listing
+        assert listing.text.count(f'href="/{lang}/vragen/') == len(QUESTION_SLUGS)
+    pip = browser.get("/ar/plan/pip/")
+    assert 'href="/ar/vragen/bezwaar-pip/"' in pip.text
+    local = browser.get("/ti/gemeente/tilburg/vragen/hulp-in-uw-taal/")
+    assert local.status == 200, local
+    assert '<bdi class="language-name" lang="ar">العربية</bdi>' in local.text
+    # An editor's correction reaches every worker (each reloads content/ within 2 s).
+    path = server.content / "questions" / "01-kosten" / "nl.md"
+    path.write_text(path.read_text().replace("U krijgt geen lening.", "U krijgt geen lening!"))
+    deadline = time.monotonic() + 10
+    seen: list[bool] = []
+    while time.monotonic() < deadline:
+        seen = ["geen lening!" in browser.get("/nl/vragen/kosten/").text for _ in range(6)]
+        if all(seen):
+            break
+        time.sleep(0.5)
+    assert all(seen), seen
+    # Its translations now wait for the translator, and still show.
+    english = browser.get("/en/vragen/kosten/")
+    assert english.status == 200, english

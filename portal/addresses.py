@@ -48,6 +48,14 @@ def questions_url(
     return url_for("public.local_topic", lang=lang, municipality=municipality.slug, topic=topic)
 
 
+def questions_print_url(
+    lang: str, bilingual: bool = False, municipality: Municipality | None = None
+) -> str:
+    """Return the path of the questions booklet (PDF): the list's path with `.pdf`."""
+    page = questions_url(lang, None, municipality).rstrip("/")
+    return page + ("-bilingual" if bilingual else "") + ".pdf"
+
+
 def question_pages(
     langs: Iterable[str], loaded: Content
 ) -> list[tuple[str, str | None, Municipality | None]]:

@@ -15,23 +15,33 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import content
-from .addresses import plan_pages, print_url
+from .addresses import plan_pages, print_url, questions_print_url
 from .http import fetch_through_app
 from .i18n import languages
 from .textfiles import SOURCE_LANGUAGE
+from .texts import Municipality
 
 # How long the job worker renders public PDFs at a time before it looks for lists of letters.
 PREBUILD_SECONDS = 20.0
 
 
 def public_pdf_paths() -> list[str]:
-    """Return the path of every public PDF: the plan and every step, in every language,
-    with the Dutch text after it or not, in general and in every municipality's view."""
-    return [
+    """Return the path of every public PDF: the plan, every step and the questions booklet,
+    in every language, with the Dutch text after it or not, in general and in every
+    municipality's view."""
+    plan = [
         print_url(lang, step, bilingual, place)
         for lang, step, place in plan_pages(languages(), content.current())
         for bilingual in ((False,) if lang == SOURCE_LANGUAGE else (False, True))
     ]
+    places: list[Municipality | None] = [None, *content.current().municipalities.values()]
+    questions = [
+        questions_print_url(lang, bilingual, place)
+        for lang in languages()
+        for place in places
+        for bilingual in ((False,) if lang == SOURCE_LANGUAGE else (False, True))
+    ]
+    return plan + questions
 
 
 def prebuild(app: Flask, seconds: float | None = PREBUILD_SECONDS) -> tuple[int, int]:

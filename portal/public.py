@@ -30,6 +30,7 @@ from .addresses import (
     print_url,
     public_base_url,
     question_pages,
+    questions_print_url,
     questions_url,
 )
 from .http import public_cache
@@ -102,7 +103,12 @@ def language_versions() -> list[tuple[str, str]]:
 def address_helpers() -> dict[str, Any]:
     """Give every template (public pages, prints, the offline page) the builders of the
     plan's addresses."""
-    return {"plan_url": plan_url, "print_url": print_url, "questions_url": questions_url}
+    return {
+        "plan_url": plan_url,
+        "print_url": print_url,
+        "questions_url": questions_url,
+        "questions_print_url": questions_print_url,
+    }
 
 
 @bp.route("/")
@@ -195,6 +201,44 @@ def topic(lang: str, topic: str, municipality: str | None) -> Response:
         abort(404)
     steps = [step for step in loaded.steps if step.slug in found.steps]
     return render_public("public/topic.html", place, topic=found, steps=steps)
+
+
+@bp.route(
+    "/<lang:lang>/<any('vragen', 'vragen-bilingual'):name>.pdf", defaults={"municipality": None}
+)
+@bp.route(
+    "/<lang:lang>/gemeente/<municipality>/<any('vragen', 'vragen-bilingual'):name>.pdf",
+    endpoint="local_questions_print",
+)
+def questions_print(lang: str, name: str, municipality: str | None) -> Response:
+    """Print every questions page as one A4 booklet; `-bilingual` adds the Dutch text."""
+    require_language(lang)
+    place = require_municipality(municipality)
+    bilingual = name.endswith("-bilingual")
+    if bilingual and lang == "nl":
+        return redirect(questions_print_url(lang, municipality=place))
+    topics = list(content.current().topics.values())
+
+    def blocks(block_lang: str) -> dict[str, Any]:
+        return {
+            topic.slug: render_in(block_lang, "print/_topic_block.html", topic=topic)
+            for topic in topics
+        }
+
+    def render_html() -> str:
+        return render_print_template(
+            "print/questions.html",
+            topics=topics,
+            reader_blocks=blocks(lang),
+            dutch_blocks=blocks("nl") if bilingual else None,
+            online_url=public_base_url() + questions_url(lang, None, place),
+            municipality=place,
+        )
+
+    key = ["questions", lang, place.slug if place else "", "bilingual" if bilingual else "single"]
+    pdf = cached_public_pdf(key, render_html)
+    filename = "-".join(filter(None, ["wegwijs", lang, "vragen", "nl" if bilingual else ""]))
+    return public_pdf_response(pdf, f"{filename}.pdf")
 
 
 def plan_pdf(

@@ -74,8 +74,10 @@ def test_every_public_pdf_is_named_once_and_prebuilt_into_the_cache(tmp_path: Pa
         paths = public_pdf_paths()
     places = 1 + len(loaded.municipalities)
     variants = 1 + 2 * (len(LANGUAGES) - 1)  # Dutch has no bilingual print
-    assert len(paths) == len(set(paths)) == places * (1 + len(loaded.steps)) * variants
+    # The plan, each step and the questions booklet.
+    assert len(paths) == len(set(paths)) == places * (1 + len(loaded.steps) + 1) * variants
     assert "/ti/gemeente/tilburg/plan/pip-bilingual.pdf" in paths
+    assert "/ar/gemeente/goirle/vragen-bilingual.pdf" in paths
     # A round with no time left still asks for one PDF: the cache fills a little every round.
     asked, left = prebuild(app, seconds=0)
     assert (asked, left) == (1, len(paths) - 1)

@@ -9,12 +9,14 @@ show something: a blank page would mean the print lost its text or its fonts.
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from PIL import Image
+from pypdf import PdfReader
 from werkzeug.test import TestResponse
 
 from tests.conftest import CONTENT, LANGUAGES, PROJECT_ROOT
@@ -98,6 +100,14 @@ def test_the_plan_prints_have_no_print_faults(staff_app: Flask, lang: str) -> No
     if lang != "nl":
         # The Dutch half starts on page 3: page 2 stays blank for double-sided printing.
         check_print(client.get(f"/{lang}/plan-bilingual.pdf"), f"{lang}-plan-bilingual", (1, 3))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_questions_booklet_has_no_print_faults(staff_app: Flask, lang: str) -> None:
+    client = staff_app.test_client()
+    booklet = client.get(f"/{lang}/gemeente/tilburg/vragen.pdf")
+    pages = len(PdfReader(io.BytesIO(booklet.data)).pages)
+    check_print(booklet, f"{lang}-questions", tuple(range(1, pages + 1)))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -259,7 +259,8 @@ def test_every_template_is_rendered_by_some_page(tmp_path: Path) -> None:
         rendered.add(template.name)
 
     template_rendered.connect(record, app)
-    for url in [*PUBLIC_PAGES, "/en/plan/", "/xx/", "/ar/plan-bilingual.pdf", "/staff/login"]:
+    pdfs = ["/ar/plan-bilingual.pdf", "/ti/vragen.pdf"]
+    for url in [*PUBLIC_PAGES, "/en/plan/", "/xx/", *pdfs, "/staff/login"]:
         client.get(url)
     client.get("/ar/offline/")
     with app.test_request_context("/language/"):  # the static export's /language/ti/

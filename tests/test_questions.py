@@ -16,6 +16,7 @@ from portal.loading import load_content
 from portal.offline import bundle_pages
 from portal.textfiles import ContentError
 from tests.conftest import CONTENT, LANGUAGES, STATIC, content_of
+from tests.pdf_tools import SCRIPT_FONTS, fonts, has_phrase, normalise, pages_text, qr_codes
 
 # The subjects the reviews of the pages found missing (issue: content a statushouder can trust).
 TOPICS = [
@@ -133,3 +134,25 @@ def test_check_warns_for_an_unsourced_fact_on_a_questions_page(
     result = app_on().test_cli_runner().invoke(args=["content", "check"])
     assert "08-vragen-over-brieven/nl.md" in result.output
     assert "without a source" in result.output
+
+
+@pytest.mark.parametrize("lang", ["ar", "ti"])
+def test_the_questions_booklet_prints_every_question_in_the_readers_script(
+    staff_app: Flask, lang: str
+) -> None:
+    client = staff_app.test_client()
+    booklet = client.get(f"/{lang}/gemeente/tilburg/vragen-bilingual.pdf")
+    assert booklet.mimetype == "application/pdf"
+    found = fonts(booklet.data)
+    assert all(font.embedded for font in found), found
+    # The script's own font (the contact box names the staff's languages in their scripts).
+    assert SCRIPT_FONTS[lang] in " ".join(font.name for font in found)
+    text = normalise(" ".join(pages_text(booklet.data)))
+    loaded = content_of(staff_app)
+    for topic in loaded.topics.values():
+        assert has_phrase(text, normalise(topic.text(lang).title), lang), topic.slug
+        assert normalise(topic.source.title) in text  # the Dutch text follows it
+    # Its QR code leads to the questions online, in the same language and municipality.
+    assert qr_codes(booklet.data)[0].endswith(f"/{lang}/gemeente/tilburg/vragen/")
+    # Dutch has no bilingual booklet: it is the Dutch booklet.
+    assert client.get("/nl/vragen-bilingual.pdf").headers["Location"] == "/nl/vragen.pdf"

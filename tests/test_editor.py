@@ -877,3 +877,24 @@ def test_the_editor_shows_the_glossary_terms_of_the_text(editor: FlaskClient) ->
     )
     assert ("brede intake", "ሰፊሕ ቃለ-መሕትት", "ቃለ-መጠይቕ") in rows
     assert "PIP" not in [dutch for dutch, _term, _avoid in rows]  # not a word of this step
+
+
+def test_an_editor_corrects_a_questions_page_and_sees_its_glossary_beside_it(
+    editor: FlaskClient, content_copy: Path
+) -> None:
+    url = "/editor/question/bezwaar-pip/ti"
+    page = editor.get(url).get_data(as_text=True)
+    assert "Niet eens met uw PIP?" in page  # the Dutch source beside the field
+    assert "ተቓውሞ" in page  # the glossary's word for bezwaar, beside the text
+    form = opened(editor, url)
+    path = content_copy / "questions" / "05-bezwaar-pip" / "ti.md"
+    body = path.read_text(encoding="utf-8").split("---\n", 2)[2]
+    response = save(
+        editor, url, form["base"], title="ሓድሽ ኣርእስቲ", summary=form["summary"], body=body
+    )
+    assert response.status_code == 302
+    meta, saved_body = settings(path)
+    assert meta["title"] == "ሓድሽ ኣርእስቲ"
+    assert meta["review"] == "draft"
+    assert saved_body == body
+    assert "<h1>ሓድሽ ኣርእስቲ</h1>" in editor.get("/ti/vragen/bezwaar-pip/").get_data(as_text=True)

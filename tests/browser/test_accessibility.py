@@ -20,6 +20,8 @@ PAGES = {
     "plan": "/{lang}/plan/",
     "step": "/{lang}/plan/brede-intake/",
     "municipality-step": "/{lang}/gemeente/tilburg/plan/brede-intake/",
+    "questions": "/{lang}/vragen/",
+    "municipality-question": "/{lang}/gemeente/tilburg/vragen/hulp-in-uw-taal/",
 }
 axe = Axe()
 

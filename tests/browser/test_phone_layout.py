@@ -16,11 +16,15 @@ OVERVIEW_PAGES = {
     "home": "/{lang}/",
     "plan": "/{lang}/plan/",
     "municipality-plan": "/{lang}/gemeente/tilburg/plan/",
+    "questions": "/{lang}/vragen/",
+    "municipality-question": "/{lang}/gemeente/tilburg/vragen/hulp-in-uw-taal/",
 }
 TAP_PAGES = {
     "home": "/{lang}/",
     "plan": "/{lang}/plan/",
     "step": "/{lang}/plan/brede-intake/",
+    "questions": "/{lang}/vragen/",
+    "question": "/{lang}/vragen/kosten/",
 }
 # Everything a thumb must hit: header, pager, step list, language list, buttons, breadcrumb.
 TAP_TARGETS = (

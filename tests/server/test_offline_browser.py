@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.conftest import QUESTION_SLUGS
 from tests.server.harness import Server
 
 SAVE_MILLISECONDS = 120_000  # the plan's PDF may still be printed when the reader taps
@@ -88,7 +89,9 @@ def test_a_reader_saves_arabic_reads_it_offline_and_the_copy_follows_changes(
     pages = [path for path in files if path.endswith("/")]
     assert f"/ar/plan/{REMOVED_STEP[3:]}/" in pages
     assert "/ar/plan.pdf" in files
-    assert len(pages) == 2 + 1 + 12  # home, offline page, plan, 12 steps
+    # Home, offline page, plan, 12 steps, the questions list and every questions page.
+    assert len(pages) == 2 + 1 + 12 + 1 + len(QUESTION_SLUGS)
+    assert "/ar/vragen/hulp-in-uw-taal/" in pages
     online_pdf = page.request.get(f"{base}/ar/plan.pdf").body()
 
     context.set_offline(True)

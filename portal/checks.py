@@ -254,6 +254,17 @@ def unsourced_facts(content: Content) -> list[Finding]:
     return findings
 
 
+def topic_step_findings(content: Content) -> list[Finding]:
+    """Name every step a questions page belongs to that the plan does not have."""
+    slugs = {step.slug for step in content.steps}
+    return [
+        Finding(topic.source.path, None, f"steps: there is no step {step!r} in the plan")
+        for topic in content.topics.values()
+        for step in topic.steps
+        if step not in slugs
+    ]
+
+
 def check_all(app: Flask, languages: list[str]) -> list[Finding]:
     """Check everything an editor owns; errors first, then warnings about readability."""
     problems: list[ContentError] = []
@@ -269,6 +280,7 @@ def check_all(app: Flask, languages: list[str]) -> list[Finding]:
     catalogs = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     findings += catalog_glossary_findings(content, catalogs, languages)
     findings += unsourced_facts(content)
+    findings += topic_step_findings(content)
     for item in content.translated():
         for problem in readability(source_body(item)).problems():
             findings.append(Finding(item.source.path, None, problem, error=False))

@@ -104,13 +104,16 @@ def test_the_questions_pages_are_in_the_sitemap_and_the_offline_pack(staff_app: 
     assert "/ti/vragen/hulp-in-uw-taal/" in pages
 
 
-def test_a_questions_page_names_only_steps_that_exist(
+def test_a_questions_page_naming_a_missing_step_stays_up_and_check_names_it(
     content_copy: Path, app_on: Callable[..., Flask]
 ) -> None:
     path = content_copy / "questions" / "01-kosten" / "nl.md"
-    path.write_text(path.read_text().replace("steps: [pip,", "steps: [no-such-step,"))
-    with pytest.raises(ContentError, match="steps: a list of the steps"):
-        load_content(content_copy, STATIC, LANGUAGES)
+    path.write_text(path.read_text().replace("steps: [pip,", "steps: [no-such-step, pip,"))
+    app = app_on()
+    assert app.test_client().get("/nl/vragen/kosten/").status_code == 200
+    result = app.test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert "01-kosten/nl.md: steps: there is no step 'no-such-step' in the plan" in result.output
 
 
 def test_a_translation_must_answer_the_same_questions(

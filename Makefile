@@ -11,13 +11,14 @@ WORKERS ?= 2
 LANGS := $(shell sed -n 's/^- code: *//p' content/languages.yml)
 CATALOG_DIR := translations
 POT := $(CATALOG_DIR)/messages.pot
-# Debian packages. To serve: pango for WeasyPrint. To test and measure as well: the browser for
-# real-browser tests, poppler to check PDFs, Ghostscript to render a print without its text
-# (the print fault check), zbar to read QR codes back, wrk for bench/, and Redis and
-# PostgreSQL, which the tests start themselves for the set-up of a whole region.
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages. To serve: pango for WeasyPrint, ffmpeg to convert editors' recordings. To test
+# and measure as well: the browser for real-browser tests, poppler to check PDFs, Ghostscript to
+# render a print without its text (the print fault check), zbar to read QR codes back, wrk for
+# bench/, Redis and PostgreSQL, which the tests start themselves for the set-up of a whole
+# region, and espeak-ng, whose Dutch voice makes the tests' own short recordings.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 ffmpeg
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils ghostscript fonts-noto-core zbar-tools \
-	wrk redis-server postgresql
+	wrk redis-server postgresql espeak-ng
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg --add-comments=Translators: --add-location=never \
 	--no-wrap --sort-output --project=Wegwijs --copyright-holder="Wegwijs" -k _l -k lazy_gettext .
 

@@ -21,6 +21,7 @@ from . import (
     offline,
     printing,
     public,
+    recording_views,
     staff,
 )
 from .markup import address_breaks, hyphenate, isolate
@@ -74,5 +75,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     staff.init_app(app)
     editor.init_app(app)
+    recording_views.init_app(app)
     cli.init_app(app)
     return app

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
 from . import uistrings
+from .audio import RECORDED_KINDS, audio_path
 from .i18n import catalog_path
 from .loading import load_content
 from .textfiles import SOURCE_LANGUAGE, ContentError, read_fields, read_front_matter
@@ -281,6 +282,7 @@ def check_all(app: Flask, languages: list[str]) -> list[Finding]:
     findings += catalog_glossary_findings(content, catalogs, languages)
     findings += unsourced_facts(content)
     findings += topic_step_findings(content)
+    findings += recording_findings(content, languages)
     for item in content.translated():
         for problem in readability(source_body(item)).problems():
             findings.append(Finding(item.source.path, None, problem, error=False))
@@ -297,6 +299,9 @@ class StatusRow:
     lang: str
     status: str  # source | missing | outdated | draft | reviewed
     path: str
+    # The recording of a step or questions page: none | outdated | draft | reviewed ("" for
+    # texts without a page to play them on).
+    recording: str = ""
 
 
 def status_rows(content: Content, languages: list[str]) -> list[StatusRow]:
@@ -307,7 +312,41 @@ def status_rows(content: Content, languages: list[str]) -> list[StatusRow]:
             if lang == SOURCE_LANGUAGE:
                 continue
             path = item.path_for(lang)
+            recording = item.recording_status(lang) if item.kind in RECORDED_KINDS else ""
             rows.append(
-                StatusRow(item.kind, item.slug, item.name, lang, item.status(lang), str(path))
+                StatusRow(
+                    item.kind, item.slug, item.name, lang, item.status(lang), str(path), recording
+                )
             )
     return rows
+
+
+def recording_rows(content: Content, languages: list[str]) -> list[StatusRow]:
+    """Return the state of every recording there is (Dutch too): outdated, draft, reviewed."""
+    rows = []
+    for item in content.translated():
+        for lang in languages:
+            state = item.recording_status(lang)
+            if state != "none":
+                where = str(audio_path(item.path_for(lang)))
+                rows.append(
+                    StatusRow(
+                        "recording", f"{item.kind}/{item.slug}", item.name, lang, state, where
+                    )
+                )
+    return rows
+
+
+def recording_findings(content: Content, languages: list[str]) -> list[Finding]:
+    """Warn for every recording of a text that changed since: readers no longer hear it."""
+    findings = []
+    for item in content.translated():
+        for lang in languages:
+            if item.recording_status(lang) == "outdated":
+                text = item.path_for(lang)
+                message = (
+                    f"the recording ({audio_path(text).name}) reads an older version of this "
+                    "text: readers no longer hear it; record it again"
+                )
+                findings.append(Finding(text, None, message, error=False))
+    return findings

@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import content, jobs
-from .checks import check_all, status_rows
+from .checks import check_all, recording_rows, status_rows
 from .database import db
 from .export import site_cli
 from .i18n import languages
@@ -52,14 +52,19 @@ def status(only: tuple[str, ...], as_json: bool) -> None:
     if unknown:
         raise click.UsageError(f"unknown language: {', '.join(unknown)}")
     rows = status_rows(content.current(), wanted)
+    recordings = recording_rows(content.current(), wanted)
     if as_json:
-        click.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1))
+        every = [asdict(row) for row in [*rows, *recordings]]
+        click.echo(json.dumps(every, ensure_ascii=False, indent=1))
         return
-    width = max(len(f"{row.kind} {row.slug}") for row in rows)
-    for row in rows:
+    width = max(len(f"{row.kind} {row.slug}") for row in [*rows, *recordings])
+    for row in [*rows, *recordings]:
         click.echo(
             f"{row.kind + ' ' + row.slug:<{width}}  {row.lang:<4} {row.status:<9} {row.path}"
         )
+    if recordings:
+        counts = {state: sum(row.status == state for row in recordings) for state in STATES[1:]}
+        click.echo("recordings: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
     counts = {state: sum(row.status == state for row in rows) for state in STATES}
     click.echo(", ".join(f"{count} {state}" for state, count in counts.items()))
 

@@ -83,7 +83,7 @@ def status() -> str:
     loaded = content.current()
     rows = status_rows(loaded, wanted)
     return render_template(
-        "editor/status.html", rows=rows, chosen=lang, broken=broken_files(loaded)
+        "editor/status.html", rows=rows, chosen=lang, broken=broken_files(loaded), content=loaded
     )
 
 

@@ -16,6 +16,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        "media-src 'self' blob:",  # recordings; blob: an editor's recording before it is saved
         "manifest-src 'self'",
         "worker-src 'self'",
         "form-action 'self'",

@@ -260,9 +260,17 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
             interpreter=interpreter_language(letter, person, lang),
             bring=bring,
             online_url=online_url(person.lang, step, municipality),
+            can_listen=can_listen(step, person.lang),
         )
         for number, lang in enumerate(page_languages(letter, person.lang))
     ]
+
+
+def can_listen(step_slug: str | None, lang: str) -> bool:
+    """Say whether the step a letter's QR code leads to can be heard in the reader's language
+    (a recording of its text as it is now)."""
+    found = content.current().step(step_slug) if step_slug else None
+    return found is not None and found.recording(found.text(lang).lang) is not None
 
 
 def interpreter_language(letter: Letter, person: Person, page_lang: str) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import babel
 import yaml
 
+from .audio import recordings_of
 from .markup import render_markdown
 from .textfiles import (
     KINDS,
@@ -438,7 +439,7 @@ def load_step(
         return text
 
     files = language_files(folder, languages)
-    texts = load_translations(files, load_one, problems, previous)
+    texts = {SOURCE_LANGUAGE: source, **load_translations(files, load_one, problems, previous)}
     return Step(
         slug=match["slug"],
         order=len(before) + 1,
@@ -450,7 +451,8 @@ def load_step(
         bring=bring,
         action=action,
         source_hash=dutch_hash("step", source_path),
-        texts={SOURCE_LANGUAGE: source, **texts},
+        texts=texts,
+        recordings=recordings_of("step", texts),
     )
 
 
@@ -489,6 +491,7 @@ def load_topic(
         return text
 
     files = language_files(folder, languages)
+    texts = {SOURCE_LANGUAGE: source, **load_translations(files, load_one, problems, previous)}
     return Topic(
         slug=match["slug"],
         pictogram=pictogram,
@@ -496,7 +499,8 @@ def load_topic(
         verify=read_verify(source_path, meta),
         sources=read_sources(source_path, meta.get("sources")),
         source_hash=dutch_hash("question", source_path),
-        texts={SOURCE_LANGUAGE: source, **load_translations(files, load_one, problems, previous)},
+        texts=texts,
+        recordings=recordings_of("question", texts),
     )
 
 

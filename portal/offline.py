@@ -34,6 +34,8 @@ bp = Blueprint("offline", __name__)
 
 # The files of a page that are static files: pictograms, stylesheet, scripts, icons.
 ASSET_PATH = re.compile(r"/static/[0-9a-f]+/[\w./-]+")
+# The recordings the pages play (their addresses name their version).
+RECORDING_PATH = re.compile(r"/audio/[\w-]+/[\w-]+/[\w-]+\.m4a")
 # Scripts whose font the browser downloads (the others use the phone's own fonts).
 SCRIPT_FONTS = ("arabic", "ethiopic")
 APP_ICONS = {"192x192": "icons/app-icon-192.png", "512x512": "icons/app-icon-512.png"}
@@ -92,10 +94,12 @@ def describe_bundle(lang: str, municipality: Municipality | None) -> dict[str, A
         if reply.status_code != 200:
             raise RuntimeError(f"{path} answered {reply.status_code} while saving for offline")
         body = reply.get_data()
+        reply.close()  # a recording is sent from its open file
         files[path] = {"url": path, "size": len(body), "hash": fingerprint(body)}
         if reply.mimetype in ("text/html", "application/manifest+json"):
             text = gzip.decompress(body) if reply.content_encoding == "gzip" else body
             queue += ASSET_PATH.findall(text.decode("utf-8"))
+            queue += RECORDING_PATH.findall(text.decode("utf-8"))
     listed = list(files.values())
     return {
         "url": bundle_url(lang, municipality),

@@ -14,6 +14,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 
 from markupsafe import Markup
 
+from .audio import Recording
 from .textfiles import KINDS, SOURCE_LANGUAGE, ContentError, Kind
 
 # Parts every step has, in this order; the headings themselves are written in each language.
@@ -75,6 +76,19 @@ class Translated(Generic[TextT]):
     def text(self, lang: str) -> TextT:
         """Return the text in `lang`, or the Dutch text when it is not translated yet."""
         return self.texts.get(lang) or self.source
+
+    def recording(self, lang: str) -> Recording | None:
+        """Return the recording of the text in `lang` that readers may hear: one that reads
+        the text as it is now (an outdated one is not offered)."""
+        found = getattr(self, "recordings", {}).get(lang)
+        return found if found is not None and found.current else None
+
+    def recording_status(self, lang: str) -> str:
+        """Return none, outdated, draft or reviewed for the recording of the text in `lang`."""
+        found = getattr(self, "recordings", {}).get(lang)
+        if found is None:
+            return "none"
+        return found.review if found.current else "outdated"
 
     def status(self, lang: str) -> str:
         """Return source, missing, outdated, draft or reviewed for the text in `lang`."""
@@ -287,6 +301,7 @@ class Step(Translated[StepText]):
     # Where its facts about the law, money and deadlines were checked (nl.md: sources).
     sources: tuple[Source, ...] = ()
     bring: tuple[str, ...] = ()  # pictograms of what to bring (nl.md: bring)
+    recordings: dict[str, Recording] = field(default_factory=dict)  # by language
     action: str = ""  # the pictogram of what the reader does in this step (nl.md: action)
 
     @property
@@ -314,6 +329,7 @@ class Topic(Translated[StepText]):
     source_hash: str
     texts: dict[str, StepText]
     sources: tuple[Source, ...] = ()
+    recordings: dict[str, Recording] = field(default_factory=dict)  # by language
 
     @property
     def dutch_words(self) -> str:

@@ -59,6 +59,8 @@ EDITOR_PAGES = [
     "/editor/xliff/ti",
     "/editor/xliff/ti.xlf",
     "/editor/strings/ar",
+    "/editor/audio/step/brede-intake/ti",
+    "/editor/audio/question/kosten/nl",
 ]
 ADMIN_PAGES = ["/editor/languages"]
 ARABIC_TITLE = "المقابلة الكبرى"

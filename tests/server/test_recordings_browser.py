@@ -1,0 +1,113 @@
+"""A recording through the real server (gunicorn, several workers) and a real browser: an
+editor uploads a Tigrinya reading of a step over HTTP, every worker offers it at once, Debian's
+chromium plays it to the end on a 360 px phone, the plan plays it in its play-all, the offline
+pack holds it; then the text changes and no worker offers the outdated recording any more.
+
+The recording is made by the test: a Dutch phrase from espeak-ng (a computer voice used only
+as test input), with silence around it that the server trims.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.server.harness import Server, csrf_token, logged_in
+
+STEP = "brede-intake"
+STEP_FILE = Path("plan/04-brede-intake/ti.md")
+PHONE = {"width": 360, "height": 740}
+RELOAD_SECONDS = 10.0  # workers look at content/ every 2 s
+
+
+def spoken_phrase(folder: Path) -> bytes:
+    """Return a short spoken Dutch phrase as Ogg Opus, as a browser's recorder might send."""
+    voice, recording = folder / "voice.wav", folder / "phrase.ogg"
+    text = "Welkom bij de gemeente. Neem uw brief mee."
+    subprocess.run(["espeak-ng", "-v", "nl", "-w", str(voice), text], check=True)
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-i", str(voice), "-af", "adelay=800,apad=pad_dur=1"]
+        + ["-c:a", "libopus", str(recording)],
+        check=True,
+    )
+    return recording.read_bytes()
+
+
+def player_address(page: str) -> str | None:
+    """Return the address the page's play button plays, or None when it has none."""
+    found = re.search(r'<audio class="listen-player" controls preload="none" src="([^"]+)"', page)
+    return found.group(1) if found else None
+
+
+@pytest.mark.server
+def test_a_tigrinya_recording_uploaded_over_http_plays_in_chromium_and_goes_outdated(
+    server: Server, browser: Browser, tmp_path: Path
+) -> None:
+    editor = logged_in(server.port, server.account("recorder@example.org", "editor"))
+    form = editor.get(f"/editor/audio/step/{STEP}/ti")
+    assert form.status == 200, form
+    saved = editor.upload(
+        f"/editor/audio/step/{STEP}/ti",
+        {"csrf_token": csrf_token(form.text)},
+        {"audio": ("opname.ogg", spoken_phrase(tmp_path), "audio/ogg")},
+    )
+    assert saved.status == 302, saved
+    assert (server.content / STEP_FILE).with_suffix(".m4a").is_file()
+
+    visitor = server.browser()
+    # Every worker offers it within its reload interval, whichever one answers.
+    deadline = time.monotonic() + RELOAD_SECONDS
+    addresses: list[str | None] = [None]
+    while time.monotonic() < deadline:
+        addresses = [player_address(visitor.get(f"/ti/plan/{STEP}/").text) for _ in range(4)]
+        if all(addresses):
+            break
+        time.sleep(0.5)
+    assert all(addresses), addresses
+    address = str(addresses[0])
+    assert address in visitor.get("/ti/plan/").text  # the plan's play-all
+    listed = visitor.get("/ti/offline.json").text
+    assert f'"url": "{address}"' in listed or f'"url":"{address}"' in listed
+
+    context = browser.new_context(viewport=PHONE, locale="ti")
+    try:
+        phone = context.new_page()
+        phone.goto(f"http://127.0.0.1:{server.port}/ti/plan/{STEP}/")
+        player = phone.locator("audio.listen-player")
+        box = player.bounding_box()
+        assert box is not None
+        assert box["width"] >= 200  # a large button on a 360 px screen
+        assert box["x"] + box["width"] <= PHONE["width"]
+        # Play it to the end (muted: a test machine has no speakers); an error rejects.
+        duration = player.evaluate(
+            """audio => new Promise((resolve, reject) => {
+                audio.addEventListener('ended', () => resolve(audio.duration));
+                audio.addEventListener('error', () => reject(new Error('media error ' +
+                    (audio.error && audio.error.code))));
+                audio.muted = true;
+                audio.play().catch(reject);
+            })"""
+        )
+        assert 1.5 < duration < 4.0, duration
+    finally:
+        context.close()
+
+    # The text changes: no worker offers the recording of the old words any more.
+    text = server.content / STEP_FILE
+    text.write_text(text.read_text(encoding="utf-8").replace("## ", "## ሓድሽ ", 1), encoding="utf-8")
+    deadline = time.monotonic() + RELOAD_SECONDS
+    offered = [True]
+    while time.monotonic() < deadline:
+        offered = ["listen-player" in visitor.get(f"/ti/plan/{STEP}/").text for _ in range(4)]
+        if not any(offered):
+            break
+        time.sleep(0.5)
+    assert not any(offered), offered
+    assert visitor.get(address).status == 404
+    status = editor.get("/editor/?lang=ti").text
+    assert f'href="/editor/audio/step/{STEP}/ti"><span class="state state-outdated">' in status

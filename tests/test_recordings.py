@@ -223,6 +223,9 @@ def test_a_recording_goes_outdated_when_its_text_changes_and_is_not_offered(
     assert "listen-player" not in recorder.get(f"/ar/plan/{STEP}/").text  # not the old words
     page = recorder.get(f"/editor/audio/step/{STEP}/ar").text
     assert 'class="state state-outdated"' in page
+    side_by_side = recorder.get(f"/editor/step/{STEP}/ar").text  # beside the text, too
+    assert f'href="/editor/audio/step/{STEP}/ar"' in side_by_side
+    assert 'class="state state-outdated"' in side_by_side
     result = app_on().test_cli_runner().invoke(args=["content", "check"])
     assert "04-brede-intake/ar.md" in result.output
     assert "the recording (ar.m4a) reads an older version" in result.output

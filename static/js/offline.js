@@ -70,6 +70,12 @@
         var saving = changed.reduce(function (previous, file) {
           return previous.then(function () {
             return fetchFresh(file.url, BUSY_TRIES).then(function (answer) {
+              // A recording the page has played sits in the browser's cache in parts (206),
+              // which a cache cannot keep: fetch it whole.
+              return answer.status === 206
+                ? fetch(file.url, { cache: "reload", credentials: "omit" })
+                : answer;
+            }).then(function (answer) {
               return cache.put(file.url, answer).then(function () {
                 done += file.size;
                 if (progress) {

@@ -35,6 +35,12 @@ function answer(request, url) {
     if (saved && url.pathname.indexOf("/static/") === 0) {
       return saved; // a static file's address changes with its contents: never stale
     }
+    if (saved && url.pathname.indexOf("/audio/") === 0) {
+      // A recording's address names its version, too. An audio element asks for byte
+      // ranges (Safari insists on them): cut the saved file to the range asked for.
+      var range = request.headers.get("range");
+      return range ? partial(saved, range) : saved;
+    }
     if (!saved && request.mode !== "navigate") {
       return fetch(request);
     }
@@ -42,6 +48,28 @@ function answer(request, url) {
       return response.status >= 500 && saved ? saved : response;
     }, function () {
       return saved || offlinePage(url);
+    });
+  });
+}
+
+// The part of a saved response that a Range header ("bytes=100-" or "bytes=100-199") asks for.
+function partial(saved, range) {
+  var found = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  return saved.arrayBuffer().then(function (body) {
+    var size = body.byteLength;
+    var start = found && found[1] ? parseInt(found[1], 10) : 0;
+    var end = found && found[2] ? Math.min(parseInt(found[2], 10), size - 1) : size - 1;
+    if (!found || start >= size || start > end) {
+      return new Response(null, { status: 416, headers: { "Content-Range": "bytes */" + size } });
+    }
+    return new Response(body.slice(start, end + 1), {
+      status: 206,
+      headers: {
+        "Content-Type": saved.headers.get("Content-Type") || "audio/mp4",
+        "Content-Range": "bytes " + start + "-" + end + "/" + size,
+        "Content-Length": String(end - start + 1),
+        "Accept-Ranges": "bytes"
+      }
     });
   });
 }

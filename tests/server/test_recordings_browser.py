@@ -18,8 +18,10 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.server.harness import Server, csrf_token, logged_in
+from tests.server.test_offline_browser import save
 
 STEP = "brede-intake"
+NEXT_STEP = "pip"
 STEP_FILE = Path("plan/04-brede-intake/ti.md")
 PHONE = {"width": 360, "height": 740}
 RELOAD_SECONDS = 10.0  # workers look at content/ every 2 s
@@ -36,6 +38,26 @@ def spoken_phrase(folder: Path) -> bytes:
         check=True,
     )
     return recording.read_bytes()
+
+
+# Play an audio element to its end (muted: a test machine has no speakers); an error rejects.
+PLAY_TO_THE_END = """audio => new Promise((resolve, reject) => {
+    audio.addEventListener('ended', () => resolve(audio.duration));
+    audio.addEventListener('error', () => reject(new Error('media error ' +
+        (audio.error && audio.error.code))));
+    audio.muted = true;
+    audio.play().catch(reject);
+})"""
+# Play the plan's play-all until two recordings have ended; return what each one played.
+PLAY_TWO = """audio => new Promise((resolve, reject) => {
+    const played = [];
+    let ended = 0;
+    audio.addEventListener('playing', () => played.push(audio.currentSrc));
+    audio.addEventListener('ended', () => { ended += 1; if (ended === 2) resolve(played); });
+    audio.addEventListener('error', () => reject(new Error('media error')));
+    audio.muted = true;
+    audio.play().catch(reject);
+})"""
 
 
 def player_address(page: str) -> str | None:
@@ -58,6 +80,12 @@ def test_a_tigrinya_recording_uploaded_over_http_plays_in_chromium_and_goes_outd
     )
     assert saved.status == 302, saved
     assert (server.content / STEP_FILE).with_suffix(".m4a").is_file()
+    second = editor.upload(
+        f"/editor/audio/step/{NEXT_STEP}/ti",
+        {"csrf_token": csrf_token(editor.get(f"/editor/audio/step/{NEXT_STEP}/ti").text)},
+        {"audio": ("opname.ogg", spoken_phrase(tmp_path), "audio/ogg")},
+    )
+    assert second.status == 302, second
 
     visitor = server.browser()
     # Every worker offers it within its reload interval, whichever one answers.
@@ -84,16 +112,20 @@ def test_a_tigrinya_recording_uploaded_over_http_plays_in_chromium_and_goes_outd
         assert box["width"] >= 200  # a large button on a 360 px screen
         assert box["x"] + box["width"] <= PHONE["width"]
         # Play it to the end (muted: a test machine has no speakers); an error rejects.
-        duration = player.evaluate(
-            """audio => new Promise((resolve, reject) => {
-                audio.addEventListener('ended', () => resolve(audio.duration));
-                audio.addEventListener('error', () => reject(new Error('media error ' +
-                    (audio.error && audio.error.code))));
-                audio.muted = true;
-                audio.play().catch(reject);
-            })"""
-        )
+        duration = player.evaluate(PLAY_TO_THE_END)
         assert 1.5 < duration < 4.0, duration
+        # The plan plays the recorded steps one after another.
+        phone.goto(f"http://127.0.0.1:{server.port}/ti/plan/")
+        played = phone.locator("audio[data-playlist]").evaluate(PLAY_TWO)
+        assert [Path(src).name.split("-")[0] for src in played] == ["ti", "ti"]
+        assert played[0] != played[1]
+        # Saved on the phone, it plays without a connection.
+        save(phone, f"http://127.0.0.1:{server.port}/ti/plan/")
+        context.set_offline(True)
+        phone.goto(f"http://127.0.0.1:{server.port}/ti/plan/{STEP}/")
+        offline_duration = phone.locator("audio.listen-player").evaluate(PLAY_TO_THE_END)
+        assert abs(offline_duration - duration) < 0.1
+        context.set_offline(False)
     finally:
         context.close()
 

@@ -1,0 +1,86 @@
+"""How long an editor waits while a recording is converted (portal/audio.py: convert).
+
+The conversion runs inside the upload's request, so it must stay within a few seconds and
+well inside its own time limit (audio.CONVERT_SECONDS) and gunicorn's worker timeout. This
+measures it in-process for the lengths editors record (30 s, 2 minutes, the 5-minute limit),
+each as Ogg Opus, what a browser's recorder sends: a generated tone with pauses, which the
+conversion treats like speech (trim, measure, level, encode). Three runs each; the median
+counts. The upload itself, over a local network, adds little (2.4 MB for five minutes).
+
+    .venv/bin/python -m bench.recording_speed
+
+rewrites its part of bench/README.md (between the recording-results markers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from portal.audio import CONVERT_SECONDS, convert
+
+README = Path(__file__).resolve().parent / "README.md"
+START, END = "<!-- recording-results:start -->", "<!-- recording-results:end -->"
+LENGTHS = (30, 120, 295)
+RUNS = 3
+MAX_BYTES = 6 * 1024 * 1024
+
+
+def recording(seconds: int, folder: Path) -> bytes:
+    """Return `seconds` of a tone that pauses every second, as Ogg Opus at 32 kbit/s."""
+    target = folder / f"tone-{seconds}.ogg"
+    tone = f"sine=frequency=220:duration={seconds},volume='if(lt(mod(t,1),0.7),0.3,0)':eval=frame"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", tone]
+        + ["-c:a", "libopus", "-b:a", "32k", str(target)],
+        check=True,
+    )
+    return target.read_bytes()
+
+
+def main() -> None:
+    """Measure, print and write the results into the README."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for seconds in LENGTHS:
+            data = recording(seconds, Path(folder))
+            times = []
+            for _run in range(RUNS):
+                began = time.perf_counter()
+                converted, _length = convert(data, MAX_BYTES)
+                times.append(time.perf_counter() - began)
+            median = statistics.median(times)
+            rows.append((seconds, len(data), len(converted), median))
+            print(
+                f"{seconds:>4} s: {len(data):>9,} B in, {len(converted):>9,} B out, {median:.2f} s"
+            )
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        START,
+        f"Measured {when} with `.venv/bin/python -m bench.recording_speed` on "
+        f"{platform.machine()} ({platform.python_version()}); median of {RUNS} runs.",
+        "",
+        "| recording | upload (Opus) | converted (AAC) | conversion |",
+        "| --- | ---: | ---: | ---: |",
+        *(f"| {s} s | {a / 1e6:.2f} MB | {b / 1e6:.2f} MB | {t:.2f} s |" for s, a, b, t in rows),
+        "",
+        f"Time limit of one conversion: {CONVERT_SECONDS} s; gunicorn's worker timeout: 30 s.",
+        END,
+    ]
+    text = README.read_text(encoding="utf-8")
+    if START in text:
+        before, rest = text.split(START, 1)
+        text = before + "\n".join(lines) + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n## Converting a recording (`recording_speed.py`)\n\n"
+        text += "\n".join(lines) + "\n"
+    README.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Playwright
 
-from tests.server.harness import Server, csrf_token, logged_in
+from tests.server.harness import PASSWORD, Server, csrf_token, logged_in
 from tests.server.test_offline_browser import save
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 STEP = "brede-intake"
 NEXT_STEP = "pip"
@@ -143,3 +144,45 @@ def test_a_tigrinya_recording_uploaded_over_http_plays_in_chromium_and_goes_outd
     assert visitor.get(address).status == 404
     status = editor.get("/editor/?lang=ti").text
     assert f'href="/editor/audio/step/{STEP}/ti"><span class="state state-outdated">' in status
+
+
+@pytest.mark.server
+def test_an_editor_records_with_the_browsers_microphone_and_saves(
+    server: Server, playwright_driver: Playwright
+) -> None:
+    email = server.account("microphone@example.org", "editor")
+    # A browser with a fake microphone (chromium's test tone) that is allowed without asking.
+    fake_microphone = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    recording_browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *fake_microphone]
+    )
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        context = recording_browser.new_context(locale="ti")
+        context.grant_permissions(["microphone"], origin=base)
+        page = context.new_page()
+        page.goto(f"{base}/staff/login?next=/editor/audio/step/{STEP}/ti")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form button[type=submit]").click()
+        page.wait_for_url(f"{base}/editor/audio/step/{STEP}/ti")
+        recorder = page.locator("[data-recorder]")
+        assert recorder.is_visible()  # the script showed it: MediaRecorder is there
+        recorder.locator("[data-record-start]").click()
+        page.wait_for_timeout(2500)
+        recorder.locator("[data-record-stop]").click()
+        playback = recorder.locator("[data-record-playback]")
+        playback.wait_for(state="visible")
+        # Listen before saving: the recording plays in the page (a blob: address).
+        assert playback.evaluate("audio => audio.src.startsWith('blob:')")
+        with page.expect_navigation():
+            recorder.locator("[data-record-save]").click()
+        assert page.locator(".state-draft").count() >= 1, page.content()[:2000]
+        assert page.locator(".recording-now audio").count() == 1  # the saved one, to listen to
+    finally:
+        recording_browser.close()
+    saved = (server.content / STEP_FILE).with_suffix(".m4a")
+    assert saved.read_bytes()[4:8] == b"ftyp"
+    described = (server.content / STEP_FILE).with_name("ti.audio.yml").read_text()
+    seconds = float(re.search(r"seconds: ([\d.]+)", described).group(1))  # type: ignore[union-attr]
+    assert 1.0 < seconds < 3.0, described

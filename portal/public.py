@@ -369,7 +369,12 @@ def error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     area = request.path.split("/")[1] if request.path.startswith(("/staff/", "/editor/")) else ""
     staff_layout = bool(area) and current_user.is_authenticated
     page = render_template(
-        "public/error.html", code=code, back=way_back(), area=area, staff_layout=staff_layout
+        "public/error.html",
+        code=code,
+        back=way_back(),
+        area=area,
+        staff_layout=staff_layout,
+        recording=request.path.startswith("/editor/audio/"),  # a recording, not a list
     )
     # Retry-After of a 503, Allow of a 405: what the error itself says about trying again.
     headers = {k: v for k, v in error.get_headers() if k.lower() in ("retry-after", "allow")}

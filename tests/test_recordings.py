@@ -301,3 +301,14 @@ def test_a_letter_whose_step_is_recorded_says_scan_to_listen_with_the_speaker(
     # Arabic is not recorded: its letter does not promise a recording.
     unrecorded = client.post(f"/staff/letters/{slug}/", data=letter_values(staff, slug, "ar"))
     assert "beluisteren" not in pages_text(unrecorded.data)[0]
+
+
+def test_a_recording_larger_than_an_upload_may_be_gets_a_page_that_says_what_to_do(
+    recorder: FlaskClient,
+) -> None:
+    # A small limit for the test: the test client would spool a body of megabytes to a file.
+    recorder.application.config["MAX_CONTENT_LENGTH"] = 100_000
+    response = upload(recorder, "en", b"x" * 200_000, "opname.wav")
+    assert response.status_code == 413  # type: ignore[attr-defined]
+    assert "Save it as MP3 or M4A" in response.text  # type: ignore[attr-defined]
+    assert "Split the list" not in response.text  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright
 
+from tests.browser.test_accessibility import assert_no_violations
 from tests.server.harness import PASSWORD, Server, csrf_token, logged_in
 from tests.server.test_offline_browser import save
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -115,6 +116,7 @@ def test_a_tigrinya_recording_uploaded_over_http_plays_in_chromium_and_goes_outd
         # Play it to the end (muted: a test machine has no speakers); an error rejects.
         duration = player.evaluate(PLAY_TO_THE_END)
         assert 1.5 < duration < 4.0, duration
+        assert_no_violations(phone)  # the page with its play button, WCAG 2.2 AA
         # The plan plays the recorded steps one after another.
         phone.goto(f"http://127.0.0.1:{server.port}/ti/plan/")
         played = phone.locator("audio[data-playlist]").evaluate(PLAY_TWO)
@@ -168,6 +170,7 @@ def test_an_editor_records_with_the_browsers_microphone_and_saves(
         page.wait_for_url(f"{base}/editor/audio/step/{STEP}/ti")
         recorder = page.locator("[data-recorder]")
         assert recorder.is_visible()  # the script showed it: MediaRecorder is there
+        assert_no_violations(page)  # WCAG 2.2 AA, in Tigrinya
         recorder.locator("[data-record-start]").click()
         page.wait_for_timeout(2500)
         recorder.locator("[data-record-stop]").click()
@@ -179,6 +182,7 @@ def test_an_editor_records_with_the_browsers_microphone_and_saves(
             recorder.locator("[data-record-save]").click()
         assert page.locator(".state-draft").count() >= 1, page.content()[:2000]
         assert page.locator(".recording-now audio").count() == 1  # the saved one, to listen to
+        assert_no_violations(page)
     finally:
         recording_browser.close()
     saved = (server.content / STEP_FILE).with_suffix(".m4a")

@@ -33,6 +33,7 @@ from .i18n import languages
 from .offline import bundle_url, offline_page_url
 from .prebuild import public_pdf_paths
 from .public import public_page_paths, render_public
+from .recording_views import recording_paths
 
 
 class ExportError(click.ClickException):
@@ -42,7 +43,7 @@ class ExportError(click.ClickException):
 def export_paths() -> list[str]:
     """Return every address of the export that the app answers as it is."""
     places = [None, *content.current().municipalities.values()]
-    paths = public_page_paths() + public_pdf_paths()
+    paths = public_page_paths() + public_pdf_paths() + recording_paths()
     for lang in languages():
         paths.append(url_for("offline.manifest", lang=lang))
         for place in places:
@@ -90,6 +91,7 @@ def write_site(app: Flask, base: str, folder: Path) -> int:
         if reply.status_code != 200:
             raise ExportError(f"{path} answered {reply.status_code}; nothing was written")
         write(folder, file_for(path), reply.get_data())
+        reply.close()  # a recording is sent from its open file
     with app.test_request_context("/language/", base_url=base):
         write(folder, "index.html", chooser_that_picks())
         for lang in languages():

@@ -213,6 +213,17 @@ def listen_url(item: TranslatedItem, lang: str) -> str | None:
     )
 
 
+def recording_paths() -> list[str]:
+    """Return the address of every recording readers may hear (for the static export)."""
+    paths = []
+    for item in content.current().translated():
+        for lang in languages():
+            address = listen_url(item, lang)
+            if address is not None:
+                paths.append(address)
+    return paths
+
+
 def init_app(app: Flask) -> None:
     """Give templates the address of a text's recording. (The routes are on the editor's and
     the public blueprints: this module is imported before they are registered.)"""

@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.audio import AudioError, convert
+from portal.export import export_paths
 from tests.conftest import make_staff_app
 from tests.layout import layout_faults
 from tests.pdf_tools import normalise, pages_text
@@ -312,3 +313,14 @@ def test_a_recording_larger_than_an_upload_may_be_gets_a_page_that_says_what_to_
     assert response.status_code == 413  # type: ignore[attr-defined]
     assert "Save it as MP3 or M4A" in response.text  # type: ignore[attr-defined]
     assert "Split the list" not in response.text  # type: ignore[attr-defined]
+
+
+def test_the_static_export_carries_the_recordings_its_pages_play(
+    recorder: FlaskClient, spoken: dict[str, bytes]
+) -> None:
+    upload(recorder, "ar", spoken["opus"], "phrase.opus")
+    page = recorder.get(f"/ar/plan/{STEP}/").text
+    address = re.search(r'<audio class="listen-player" controls preload="none" src="([^"]+)"', page)
+    assert address is not None
+    with recorder.application.test_request_context():
+        assert address.group(1) in export_paths()

@@ -8,6 +8,7 @@ spoken by espeak-ng (a computer voice used only as test input, never shipped).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -166,8 +167,6 @@ def test_silence_and_a_too_long_recording_are_refused(tmp_path: Path) -> None:
 
 def upload(client: FlaskClient, lang: str, data: bytes, name: str = "phrase.webm") -> object:
     """Post a recording to the editor's address for the step, as the form does."""
-    import io
-
     return client.post(
         f"/editor/audio/step/{STEP}/{lang}",
         data={"audio": (io.BytesIO(data), name)},
@@ -324,3 +323,18 @@ def test_the_static_export_carries_the_recordings_its_pages_play(
     assert address is not None
     with recorder.application.test_request_context():
         assert address.group(1) in export_paths()
+
+
+def test_a_questions_page_is_read_aloud_too(
+    recorder: FlaskClient, spoken: dict[str, bytes]
+) -> None:
+    response = recorder.post(
+        "/editor/audio/question/kosten/nl",
+        data={"audio": (io.BytesIO(spoken["mp3"]), "kosten.mp3")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = recorder.get("/nl/vragen/kosten/").text
+    assert '<audio class="listen-player"' in page
+    # The English page reads English words: the Dutch recording is not offered there.
+    assert "listen-player" not in recorder.get("/en/vragen/kosten/").text

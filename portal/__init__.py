@@ -15,6 +15,7 @@ from . import (
     cli,
     content,
     editor,
+    facts,  # noqa: F401 - its views join the editor's blueprint before it is registered
     http,
     i18n,
     jobs,

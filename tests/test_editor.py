@@ -61,6 +61,7 @@ EDITOR_PAGES = [
     "/editor/strings/ar",
     "/editor/audio/step/brede-intake/ti",
     "/editor/audio/question/kosten/nl",
+    "/editor/facts",
 ]
 ADMIN_PAGES = ["/editor/languages"]
 ARABIC_TITLE = "المقابلة الكبرى"

@@ -301,6 +301,7 @@ def test_every_template_is_rendered_by_some_page(tmp_path: Path) -> None:
         "/editor/strings/ar",
         "/editor/languages",
         "/editor/audio/step/pip/ar",
+        "/editor/facts",
     ]:
         assert admin.get(url).status_code == 200, url
     body = "## a\nb\n## c\nd\n## e\nf\n## g\nh\n"

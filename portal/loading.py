@@ -417,29 +417,13 @@ def load_step(
         )
     if joins and not before:
         raise ContentError(source_path, "the first step cannot join a step before it")
-    pictogram = required_text(source_path, meta, "pictogram")
-    if pictogram not in pictograms:
-        raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
+    pictogram = pictogram_setting(source_path, meta, "pictogram", pictograms)
     sources = read_sources(source_path, meta.get("sources"))
     bring = bring_setting(source_path, meta, set(pictograms))
-    action = required_text(source_path, meta, "action")
-    if action not in pictograms:
-        raise ContentError(
-            source_path, f"action: pictogram {action!r} is not in static/pictograms/"
-        )
-
-    def load_one(path: Path, lang: str) -> StepText:
-        text, _meta, _body = load_step_text(path, lang)
-        if len(text.sections) != len(source.sections):
-            raise ContentError(
-                path,
-                f"has {len(text.sections)} parts with a '## ' heading; "
-                f"the Dutch text has {len(source.sections)}",
-            )
-        return text
-
-    files = language_files(folder, languages)
-    texts = {SOURCE_LANGUAGE: source, **load_translations(files, load_one, problems, previous)}
+    action = pictogram_setting(source_path, meta, "action", pictograms)
+    texts = texts_in_parts(
+        folder, languages, source, "parts with a '## ' heading", problems, previous
+    )
     return Step(
         slug=match["slug"],
         order=len(before) + 1,
@@ -454,6 +438,38 @@ def load_step(
         texts=texts,
         recordings=recordings_of("step", texts),
     )
+
+
+def pictogram_setting(path: Path, meta: dict[str, Any], key: str, pictograms: Any) -> str:
+    """Return a setting that names a pictogram, or raise when there is no such drawing."""
+    name = required_text(path, meta, key)
+    if name not in pictograms:
+        where = "" if key == "pictogram" else f"{key}: "
+        raise ContentError(path, f"{where}pictogram {name!r} is not in static/pictograms/")
+    return name
+
+
+def texts_in_parts(
+    folder: Path,
+    languages: list[str],
+    source: StepText,
+    parts: str,
+    problems: list[ContentError] | None,
+    previous: Step | Topic | None,
+) -> dict[str, StepText]:
+    """Return the Dutch text and its translations, each with as many `## ` parts as the
+    Dutch (`parts` says what they are, for the message)."""
+
+    def load_one(path: Path, lang: str) -> StepText:
+        text, _meta, _body = load_step_text(path, lang)
+        if len(text.sections) != len(source.sections):
+            raise ContentError(
+                path, f"has {len(text.sections)} {parts}; the Dutch text has {len(source.sections)}"
+            )
+        return text
+
+    files = language_files(folder, languages)
+    return {SOURCE_LANGUAGE: source, **load_translations(files, load_one, problems, previous)}
 
 
 def load_topic(
@@ -473,25 +489,13 @@ def load_topic(
     source, meta, _body = load_step_text(source_path, SOURCE_LANGUAGE)
     if not source.sections:
         raise ContentError(source_path, "a questions page has a '## ' heading per question")
-    pictogram = required_text(source_path, meta, "pictogram")
-    if pictogram not in pictograms:
-        raise ContentError(source_path, f"pictogram {pictogram!r} is not in static/pictograms/")
+    pictogram = pictogram_setting(source_path, meta, "pictogram", pictograms)
     steps = meta.get("steps") or []
     if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
         raise ContentError(source_path, "steps: a list of the steps it belongs to, e.g. [pip]")
-
-    def load_one(path: Path, lang: str) -> StepText:
-        text, _meta, _body = load_step_text(path, lang)
-        if len(text.sections) != len(source.sections):
-            raise ContentError(
-                path,
-                f"has {len(text.sections)} questions ('## ' headings); "
-                f"the Dutch text has {len(source.sections)}",
-            )
-        return text
-
-    files = language_files(folder, languages)
-    texts = {SOURCE_LANGUAGE: source, **load_translations(files, load_one, problems, previous)}
+    texts = texts_in_parts(
+        folder, languages, source, "questions ('## ' headings)", problems, previous
+    )
     return Topic(
         slug=match["slug"],
         pictogram=pictogram,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,13 @@ from . import uistrings
 from .audio import RECORDED_KINDS, audio_path
 from .i18n import catalog_path
 from .loading import load_content
-from .textfiles import SOURCE_LANGUAGE, ContentError, read_fields, read_front_matter
+from .textfiles import (
+    SOURCE_LANGUAGE,
+    ContentError,
+    empty_fields,
+    read_fields,
+    read_front_matter,
+)
 from .texts import Content, Step, Topic, TranslatedItem
 
 # Simplified Dutch (B1): short sentences and few long words. Editors see these numbers.
@@ -302,6 +309,8 @@ class StatusRow:
     # The recording of a step or questions page: none | outdated | draft | reviewed ("" for
     # texts without a page to play them on).
     recording: str = ""
+    saved_by: str = ""  # who last saved the translation, and who reviewed it
+    reviewed_by: str = ""
 
 
 def status_rows(content: Content, languages: list[str]) -> list[StatusRow]:
@@ -313,9 +322,21 @@ def status_rows(content: Content, languages: list[str]) -> list[StatusRow]:
                 continue
             path = item.path_for(lang)
             recording = item.recording_status(lang) if item.kind in RECORDED_KINDS else ""
+            who = empty_fields()
+            if lang in item.texts:
+                with contextlib.suppress(ContentError):  # broken now: its state says so
+                    who = read_fields(path)
             rows.append(
                 StatusRow(
-                    item.kind, item.slug, item.name, lang, item.status(lang), str(path), recording
+                    item.kind,
+                    item.slug,
+                    item.name,
+                    lang,
+                    item.status(lang),
+                    str(path),
+                    recording,
+                    who["saved_by"],
+                    who["reviewed_by"],
                 )
             )
     return rows

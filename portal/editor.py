@@ -223,6 +223,10 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
         elif action in ("save", "review") and not problems:
             if action == "review" and (item.status(lang) == "outdated" or not path.is_file()):
                 abort(409)
+            if action == "review" and fields["saved_by"] == current_user.email:
+                # Four eyes: whoever saved a text last does not also approve it.
+                problems.append(_("Someone else must review this text: you saved it last."))
+                return edit_page(item, lang, fields, base, problems, None, None), 403
             outcome = save_translation(item, lang, fields, action)
             if outcome == "conflict":
                 conflict = fields_of(item, lang)
@@ -235,7 +239,20 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
                 flash(SAVE_MESSAGES[outcome](), "success")
                 return redirect(url_for(".edit", kind=kind, slug=slug, lang=lang))
     status = 409 if conflict else 422 if problems else 200
-    page = render_template(
+    return edit_page(item, lang, fields, base, problems, conflict, preview), status
+
+
+def edit_page(
+    item: TranslatedItem,
+    lang: str,
+    fields: TextFields,
+    base: str,
+    problems: list[str],
+    conflict: TextFields | None,
+    preview: Markup | None,
+) -> str:
+    """Render the side-by-side editor of one translation."""
+    return render_template(
         "editor/edit.html",
         item=item,
         lang=lang,
@@ -251,7 +268,6 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
         broken=file_problem(item, lang),
         glossary=content.current().terms_of(words_of(item.source.path)),
     )
-    return page, status
 
 
 SAVE_MESSAGES = {
@@ -268,9 +284,10 @@ def save_translation(item: TranslatedItem, lang: str, fields: TextFields, action
     opened it (checked under the save lock, so two editors never both hear "Saved");
     failed when it could not be written (nothing is kept, and the editor's text stays).
     """
-    extra: dict[str, Any] = {"review": "draft"}
+    extra: dict[str, Any] = {"review": "draft", "saved_by": current_user.email}
     if action == "review":
         extra = {
+            "saved_by": fields["saved_by"],
             "review": "reviewed",
             "reviewed_by": current_user.email,
             "reviewed_at": dt.date.today().isoformat(),
@@ -353,7 +370,9 @@ def import_xliff(lang: str, data: bytes) -> tuple[int, list[str]]:
     if problems:
         return 0, problems
     files = {
-        item.path_for(lang): translation_text(item, fields, {"review": "draft"})
+        item.path_for(lang): translation_text(
+            item, fields, {"review": "draft", "saved_by": current_user.email}
+        )
         for item, fields in changed
     }
     names = ", ".join(f"{item.kind} {item.slug}" for item, _fields in changed)

@@ -73,12 +73,20 @@ class TextFields(TypedDict):
     body: str
     review: str
     reviewed_by: str
+    saved_by: str  # who last saved the translation (four eyes: someone else reviews it)
 
 
 def empty_fields() -> TextFields:
     """Return the fields of a text that does not exist yet."""
     return TextFields(
-        title="", summary="", subject="", labels={}, body="", review="draft", reviewed_by=""
+        title="",
+        summary="",
+        subject="",
+        labels={},
+        body="",
+        review="draft",
+        reviewed_by="",
+        saved_by="",
     )
 
 
@@ -144,6 +152,7 @@ def fields_from_text(path: Path, text: str) -> TextFields:
         body=body,
         review=str(meta.get("review", "draft")),
         reviewed_by=str(meta.get("reviewed_by", "")),
+        saved_by=str(meta.get("saved_by", "")),
     )
 
 

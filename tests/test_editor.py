@@ -323,6 +323,7 @@ def test_saving_writes_the_file_atomically_stamped_as_a_draft_and_shows_it_at_on
         "summary": "تتحدث مع البلدية عن حياتك وعن عملك.",
         "translated_from": dutch_code(path.parent, "step"),
         "review": "draft",
+        "saved_by": EDITOR_EMAIL,
     }
     assert body == ARABIC_BODY
     assert "\r" not in path.read_text(encoding="utf-8")
@@ -457,6 +458,38 @@ def test_marking_as_reviewed_records_who_and_when(editor: FlaskClient, content_c
     assert step.status("ti") == "reviewed"
 
 
+def test_who_saved_a_translation_cannot_also_mark_it_reviewed(
+    editor: FlaskClient, admin: FlaskClient, content_copy: Path
+) -> None:
+    path = content_copy / STEP_FOLDER / "ar.md"
+    assert save_arabic_title(editor).status_code == 302
+    saved = path.read_bytes()
+    refused = editor.post(
+        EDIT_AR, data={"base": opened(editor, EDIT_AR)["base"], "action": "review"}
+    )
+    assert refused.status_code == 403
+    assert says(
+        editor.application, refused.text, "Someone else must review this text: you saved it last."
+    )
+    assert path.read_bytes() == saved
+    accepted = admin.post(
+        EDIT_AR, data={"base": opened(admin, EDIT_AR)["base"], "action": "review"}
+    )
+    assert accepted.status_code == 302
+    meta, _body = settings(path)
+    assert (meta["saved_by"], meta["reviewed_by"], meta["review"]) == (
+        EDITOR_EMAIL,
+        ADMIN_EMAIL,
+        "reviewed",
+    )
+    # The status table shows who did what.
+    table = admin.get("/editor/?lang=ar").text
+    row = re.search(rf'href="{EDIT_AR}".*?</tr>', table, flags=re.S)
+    assert row is not None
+    assert EDITOR_EMAIL in row.group(0)
+    assert ADMIN_EMAIL in row.group(0)
+
+
 def test_an_outdated_translation_cannot_be_marked_as_reviewed(
     editor: FlaskClient, content_copy: Path
 ) -> None:
@@ -473,7 +506,9 @@ def test_an_outdated_translation_cannot_be_marked_as_reviewed(
 # --- Git ------------------------------------------------------------------------------------
 
 
-def test_each_save_is_a_commit_by_the_editor(editor: FlaskClient, content_copy: Path) -> None:
+def test_each_save_is_a_commit_by_the_editor(
+    editor: FlaskClient, admin: FlaskClient, content_copy: Path
+) -> None:
     make_repository(content_copy)
     # Someone's unfinished work elsewhere must stay out of the editor's commit.
     unrelated = content_copy / "plan" / "05-pip" / "en.md"
@@ -485,11 +520,11 @@ def test_each_save_is_a_commit_by_the_editor(editor: FlaskClient, content_copy: 
     files = git(content_copy, "show", "--name-only", "--format=", "HEAD").split()
     assert files == [f"{STEP_FOLDER}/ar.md"]
     assert git(content_copy, "status", "--porcelain").split() == ["M", "plan/05-pip/en.md"]
-    # Marking as reviewed is a commit too.
-    base = opened(editor, EDIT_AR)["base"]
-    assert editor.post(EDIT_AR, data={"base": base, "action": "review"}).status_code == 302
+    # Marking as reviewed is a commit too (by someone else: four eyes).
+    base = opened(admin, EDIT_AR)["base"]
+    assert admin.post(EDIT_AR, data={"base": base, "action": "review"}).status_code == 302
     assert git(content_copy, "rev-list", "--count", "HEAD").strip() == "3"
-    assert git(content_copy, "log", "-1", "--format=%ae").strip() == EDITOR_EMAIL
+    assert git(content_copy, "log", "-1", "--format=%ae").strip() == ADMIN_EMAIL
 
 
 def test_saving_outside_git_works_without_a_commit(editor: FlaskClient, content_copy: Path) -> None:

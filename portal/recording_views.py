@@ -10,6 +10,7 @@ side-by-side page, but it is read aloud like every other language.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from flask import (
@@ -156,14 +157,7 @@ def mark_reviewed(item: TranslatedItem, lang: str) -> tuple[str | None, int]:
         return _("Only a recording of the text as it is now can be marked as reviewed."), 409
     if found.recorded_by == current_user.email:
         return _("Someone else must check your recording: you made it."), 403
-    reviewed = Recording(
-        path=found.path,
-        recorded_from=found.recorded_from,
-        recorded_by=found.recorded_by,
-        seconds=found.seconds,
-        review="reviewed",
-        reviewed_by=current_user.email,
-    )
+    reviewed = replace(found, review="reviewed", reviewed_by=current_user.email)
     message = f"{lang}: {item.kind} {item.slug} recording reviewed"
     try:
         with saving():

@@ -14,8 +14,9 @@ from . import (
     assets,
     cli,
     content,
+    dutch_editor,  # noqa: F401 - its views join the editor's blueprint before it is registered
     editor,
-    facts,  # noqa: F401 - its views join the editor's blueprint before it is registered
+    facts,  # noqa: F401 - as dutch_editor
     http,
     i18n,
     jobs,

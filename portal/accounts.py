@@ -1,6 +1,7 @@
 """Staff, editor and admin accounts, login and sessions, and the audit log.
 
-Accounts are made on the command line only (`flask users add`): there is no self-registration.
+Accounts are made by an admin, on the command line (`flask users add`) or on the accounts page:
+there is no self-registration. An editor edits and reviews only the languages of their account.
 A session names its account and the account's session token: logging out, a new password or
 removing the account changes or removes the token, and every copy of that session ends.
 The audit log says who made which document for how many people and when, never for whom.
@@ -47,8 +48,10 @@ from zxcvbn import zxcvbn
 from . import content, database, login_limits
 from .database import db
 from .http import no_store
+from .i18n import languages
 
 ROLES = ("staff", "editor", "admin")
+EVERY_LANGUAGE = "*"  # an editor of every language, also those added later
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn's score from 0 (among the most common passwords) to 4; 3 takes ~10^8 guesses.
 MIN_PASSWORD_SCORE = 3
@@ -75,6 +78,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # Space-separated slugs of the municipalities whose letterhead this account may use.
     municipality_slugs: Mapped[str] = mapped_column(String(1000), default="")
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Space-separated codes of the languages this editor edits and reviews ("nl": the Dutch
+    # source), or EVERY_LANGUAGE.
+    language_codes: Mapped[str] = mapped_column(String(200), default="")
+    # A disabled account cannot log in, and its sessions have ended; its history stays.
+    disabled: Mapped[bool] = mapped_column(default=False)
 
     def get_id(self) -> str:
         """Return what a session stores: the account and its current session token."""
@@ -96,6 +104,17 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     def has_role(self, *roles: str) -> bool:
         """Say whether this account has one of the roles (admins have every role)."""
         return self.role == "admin" or self.role in roles
+
+    @property
+    def languages(self) -> list[str]:
+        """Return the languages this account edits (EVERY_LANGUAGE for all)."""
+        return self.language_codes.split()
+
+    def may_edit(self, lang: str) -> bool:
+        """Say whether this account may edit and review texts in a language."""
+        if self.role == "admin":
+            return True
+        return self.role == "editor" and bool({lang, EVERY_LANGUAGE} & set(self.languages))
 
 
 class AuditEntry(db.Model):  # type: ignore[name-defined]
@@ -130,7 +149,9 @@ def load_user(session_id: str) -> User | None:
     """Return the account of a session, if it still exists and the session was not ended."""
     user_id, _separator, token = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not token or not secrets.compare_digest(token, user.session_token):
+    if user is None or user.disabled or not token:
+        return None
+    if not secrets.compare_digest(token, user.session_token):
         return None
     return user
 
@@ -173,6 +194,9 @@ def login() -> Response | str | tuple[str, int]:
             return too_many_attempts()
         user = find_user(email)
         if password_is_right(user, form.password.data) and user is not None:
+            if user.disabled:
+                flash(_("This account is disabled. Ask the administrator."), "error")
+                return render_template("staff/login.html", form=form), 403
             if not user.session_token:  # an account from before sessions had tokens
                 user.end_sessions()
                 db.session.commit()
@@ -250,23 +274,49 @@ def existing_account(email: str) -> User:
     return user
 
 
+def language_codes_of(typed: str) -> list[str]:
+    """Return the language codes of `--languages ar,ti` ("all": every language)."""
+    codes = [code.strip().lower() for code in typed.replace(" ", ",").split(",") if code.strip()]
+    return [EVERY_LANGUAGE if code == "all" else code for code in codes]
+
+
+def unknown_settings(municipalities: list[str], codes: list[str]) -> tuple[list[str], list[str]]:
+    """Return the municipalities and the languages of an account that the portal lacks."""
+    known = content.current().municipalities
+    unknown_places = [slug for slug in municipalities if slug not in known]
+    unknown_languages = [c for c in codes if c != EVERY_LANGUAGE and c not in languages()]
+    return unknown_places, unknown_languages
+
+
 @users_cli.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="staff, editor or admin")
 @click.option(
     "--municipality", "municipalities", multiple=True, help="slug; repeat for more than one"
 )
-def add_user(email: str, role: str, municipalities: tuple[str, ...]) -> None:
+@click.option(
+    "--languages",
+    "typed_languages",
+    default="",
+    help="languages an editor edits and reviews: codes like ar,ti (nl: the Dutch source) or all",
+)
+def add_user(email: str, role: str, municipalities: tuple[str, ...], typed_languages: str) -> None:
     """Add an account; the password comes from standard input (asked for on a terminal)."""
     address = checked_email(email)
-    known = content.current().municipalities
-    unknown = [slug for slug in municipalities if slug not in known]
-    if unknown:
+    codes = language_codes_of(typed_languages)
+    unknown_places, unknown_languages = unknown_settings(list(municipalities), codes)
+    if unknown_places:
         raise click.UsageError(
-            f"unknown municipality: {', '.join(unknown)} (see content/municipalities/)"
+            f"unknown municipality: {', '.join(unknown_places)} (see content/municipalities/)"
+        )
+    if unknown_languages:
+        raise click.UsageError(
+            f"unknown language: {', '.join(unknown_languages)} (see content/languages.yml)"
         )
     if role == "staff" and not municipalities:
         raise click.UsageError("a staff account needs at least one --municipality")
+    if role == "editor" and not codes:
+        raise click.UsageError("an editor account needs --languages (for example ar,ti or all)")
     if find_user(address) is not None:
         raise click.UsageError(f"{address} already has an account")
     password = read_password()
@@ -276,6 +326,7 @@ def add_user(email: str, role: str, municipalities: tuple[str, ...]) -> None:
             password_hash=generate_password_hash(password),
             role=role,
             municipality_slugs=" ".join(municipalities),
+            language_codes=" ".join(codes),
         )
     )
     db.session.commit()

@@ -59,12 +59,16 @@ class Finding:
 
 @dataclass(frozen=True)
 class Readability:
-    """How easy a Dutch text is to read: sentence length and share of long words."""
+    """How easy a Dutch text is to read: sentence length and share of long words, and the
+    sentences and words an editor should change first."""
 
     sentences: int
     words: int
     long_words: int
     longest: str  # the longest sentence, to show the editor where to start
+    # Each sentence longer than the average aimed for, with its number of words; longest first.
+    long_sentences: tuple[tuple[str, int], ...] = ()
+    long_word_list: tuple[str, ...] = ()  # each long word once, in the order of the text
 
     @property
     def words_per_sentence(self) -> float:
@@ -76,20 +80,30 @@ class Readability:
         """Return the share of words with 13 letters or more."""
         return self.long_words / self.words if self.words else 0.0
 
+    @property
+    def too_long_on_average(self) -> bool:
+        """Say whether the sentences are too long on average."""
+        return self.words_per_sentence > MAX_SENTENCE_WORDS
+
+    @property
+    def too_many_long_words(self) -> bool:
+        """Say whether too many of the words are long."""
+        return self.long_word_share > MAX_LONG_WORD_SHARE
+
     def problems(self) -> list[str]:
         """Return what is above the thresholds, in words an editor understands."""
         found = []
-        if self.words_per_sentence > MAX_SENTENCE_WORDS:
+        if self.too_long_on_average:
             found.append(
                 f"sentences have {self.words_per_sentence:.1f} words on average "
                 f"(aim for at most {MAX_SENTENCE_WORDS:.0f}): split long sentences"
             )
-        if self.long_word_share > MAX_LONG_WORD_SHARE:
+        if self.too_many_long_words:
             found.append(
                 f"{self.long_word_share:.0%} of the words are long (13 letters or more; "
                 f"aim for at most {MAX_LONG_WORD_SHARE:.0%}): use shorter everyday words"
             )
-        longest_words = len(WORD.findall(self.longest))
+        longest_words = word_count(self.longest)
         if longest_words > MAX_LONGEST_SENTENCE:
             found.append(
                 f"a sentence has {longest_words} words (at most {MAX_LONGEST_SENTENCE}): "
@@ -98,15 +112,34 @@ class Readability:
         return found
 
 
+def word_count(text: str) -> int:
+    """Return the number of words in a text."""
+    return len(WORD.findall(text))
+
+
 def readability(markdown_text: str) -> Readability:
     """Measure a Dutch Markdown text; placeholders, list marks and headings are not words."""
     text = re.sub(r"\(\([a-z0-9_]+\)\)", "X", markdown_text)
     text = re.sub(r"[*_`>]", " ", text)
-    pieces = [p for p in SENTENCE_END.split(text) if WORD.search(p)]
+    text = re.sub(r"\]\([^)]*\)", " ", text)  # a link's address is not read
+    pieces = [" ".join(p.split()) for p in SENTENCE_END.split(text) if WORD.search(p)]
     words = WORD.findall(text)
     long_words = [w for w in words if len(w) >= LONG_WORD_LETTERS]
-    longest = max(pieces, key=lambda piece: len(WORD.findall(piece)), default="")
-    return Readability(len(pieces), len(words), len(long_words), longest.strip())
+    longest = max(pieces, key=word_count, default="")
+    counted = [(piece, word_count(piece)) for piece in pieces]
+    long_sentences = sorted(
+        ((piece, count) for piece, count in counted if count > MAX_SENTENCE_WORDS),
+        key=lambda found: found[1],
+        reverse=True,
+    )
+    return Readability(
+        len(pieces),
+        len(words),
+        len(long_words),
+        longest,
+        tuple(long_sentences),
+        tuple(dict.fromkeys(long_words)),
+    )
 
 
 def source_body(item: TranslatedItem) -> str:
@@ -273,22 +306,32 @@ def topic_step_findings(content: Content) -> list[Finding]:
     ]
 
 
-def check_all(app: Flask, languages: list[str]) -> list[Finding]:
-    """Check everything an editor owns; errors first, then warnings about readability."""
+def site_errors(
+    app: Flask, content_dir: Path, languages: list[str]
+) -> tuple[list[Finding], Content | None]:
+    """Return what in a content folder would break the site (broken files, links that lead
+    nowhere, steps that are not there) and the content read from it (None if none could be)."""
     problems: list[ContentError] = []
-    content_dir = Path(app.config["CONTENT_DIR"])
     try:
         content = load_content(content_dir, Path(app.config["STATIC_DIR"]), languages, problems)
     except ContentError as error:  # a problem that stops everything (no plan, no pictograms)
-        return [Finding(error.path, error.line, str(error).split(": ", 1)[-1])]
+        return [Finding(error.path, error.line, str(error).split(": ", 1)[-1])], None
     findings = [Finding(e.path, e.line, str(e).split(": ", 1)[-1]) for e in problems]
-    findings += catalog_findings(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), languages)
     findings += link_findings(app, content, languages)
-    findings += glossary_findings(content, languages)
+    findings += topic_step_findings(content)
+    return findings, content
+
+
+def check_all(app: Flask, languages: list[str]) -> list[Finding]:
+    """Check everything an editor owns; errors first, then warnings about readability."""
+    findings, content = site_errors(app, Path(app.config["CONTENT_DIR"]), languages)
+    if content is None:
+        return findings
     catalogs = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    findings += catalog_findings(catalogs, languages)
+    findings += glossary_findings(content, languages)
     findings += catalog_glossary_findings(content, catalogs, languages)
     findings += unsourced_facts(content)
-    findings += topic_step_findings(content)
     findings += recording_findings(content, languages)
     for item in content.translated():
         for problem in readability(source_body(item)).problems():

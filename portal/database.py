@@ -18,6 +18,9 @@ db = SQLAlchemy()
 # Columns added after a table was first made: (table, column, SQL type and default).
 ADDED_COLUMNS = (
     ("users", "session_token", "VARCHAR(64) NOT NULL DEFAULT ''"),
+    # Editors from before accounts had languages keep editing every language.
+    ("users", "language_codes", "VARCHAR(200) NOT NULL DEFAULT '*'"),
+    ("users", "disabled", "BOOLEAN NOT NULL DEFAULT FALSE"),
     ("jobs", "output", "VARCHAR(8) NOT NULL DEFAULT 'pdf'"),
     ("jobs", "public_base", "VARCHAR(200) NOT NULL DEFAULT ''"),
     ("jobs", "untranslated", "TEXT NOT NULL DEFAULT ''"),

@@ -105,6 +105,12 @@ def broken_files(loaded: Content) -> list[tuple[str, str, str | None]]:
     return found
 
 
+def require_language(lang: str) -> None:
+    """Answer 403 unless the logged-in editor edits and reviews `lang` (admins do all)."""
+    if not current_user.may_edit(lang):
+        abort(403)
+
+
 def find_item(kind: str, slug: str) -> TranslatedItem:
     """Return the step, letter or form an editor asked for, or answer 404."""
     if kind not in KINDS:
@@ -201,8 +207,7 @@ def reload_content() -> None:
 def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
     """Edit a translation beside its Dutch source; preview, save, or mark it as reviewed."""
     item = find_item(kind, slug)
-    if lang not in languages() or lang == SOURCE_LANGUAGE:
-        abort(404)
+    known_translation_language(lang)  # Dutch has its own editor: dutch_editor.edit_dutch
     path = item.path_for(lang)
     action = request.form.get("action", "")
     fields = fields_of(item, lang)
@@ -321,9 +326,11 @@ def preview_html(item: TranslatedItem, fields: TextFields, lang: str) -> Markup:
 
 
 def known_translation_language(lang: str) -> None:
-    """Answer 404 for Dutch (the source) or a language the portal does not have."""
+    """Answer 404 for Dutch (the source) or a language the portal does not have, and 403
+    for a language that is not the editor's."""
     if lang not in languages() or lang == SOURCE_LANGUAGE:
         abort(404)
+    require_language(lang)
 
 
 @bp.route("/xliff/<lang>.xlf")
@@ -392,6 +399,7 @@ def strings(lang: str) -> tuple[str, int] | Response:
     """Translate the buttons, headings and messages (the UI catalog) of one language."""
     if lang not in languages():
         abort(404)
+    require_language(lang)
     path = app_catalog_path(lang)
     with path.open("rb") as file:
         catalog = read_po(file, locale=lang)

@@ -19,10 +19,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from . import content
-from .editor import bp, file_code, find_item, reload_content
+from .editor import bp, file_code, find_item, reload_content, require_language
 from .history import SaveError, save_files, saving
 from .loading import read_sources
-from .textfiles import ContentError, read_text, split_front_matter
+from .textfiles import SOURCE_LANGUAGE, ContentError, read_text, split_front_matter
 
 log = logging.getLogger(__name__)
 CHECKED_KINDS = ("step", "question")  # the texts that have `verify:` and `sources:`
@@ -96,6 +96,12 @@ def facts() -> Response | tuple[str, int]:
         problem = tick_off()
         if problem is None:
             flash(_("The fact is checked: its source is now with the text."), "success")
+        if request.form.get("back") == "dutch":  # ticked off on the Dutch editor's page
+            if problem:
+                flash(problem, "error")
+            kind, slug = request.form["kind"], request.form["slug"]
+            return redirect(url_for(".edit", kind=kind, slug=slug, lang=SOURCE_LANGUAGE))
+        if problem is None:
             return redirect(url_for(".facts"))
         status = 422
     loaded = content.current()
@@ -116,6 +122,7 @@ def tick_off() -> str | None:
     if kind not in CHECKED_KINDS:
         abort(404)
     item = find_item(kind, slug)
+    require_language(SOURCE_LANGUAGE)
     path = item.source.path
     if request.form.get("fact", "") not in getattr(item, "verify", ()):
         return _("This fact is not on the list any more: someone else checked it.")

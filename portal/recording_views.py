@@ -41,7 +41,7 @@ from .audio import (
     read_recording,
     text_code,
 )
-from .editor import bp, find_item, reload_content
+from .editor import bp, find_item, reload_content, require_language
 from .history import SaveError, save_files, saving
 from .i18n import languages
 from .public import bp as public_bp
@@ -80,6 +80,7 @@ def recorded_item(kind: str, slug: str, lang: str) -> TranslatedItem:
 def recording(kind: str, slug: str, lang: str) -> Response:
     """Record or upload the text read aloud, listen to it, or mark it reviewed."""
     item = recorded_item(kind, slug, lang)
+    require_language(lang)
     text_path = item.texts[lang].path
     problem = None
     status = 200

@@ -136,7 +136,11 @@ def with_setting(path: Path, text: str, key: str, value: str) -> str:
     head, _separator, rest = text[4:].partition("\n---\n")
     line = f"{key}: {value}"
     pattern = re.compile(rf"^{re.escape(key)}:.*$", flags=re.M)
-    head = pattern.sub(line, head, count=1) if pattern.search(head) else f"{head}\n{line}"
+    head = (
+        pattern.sub(lambda _found: line, head, count=1)
+        if pattern.search(head)
+        else f"{head}\n{line}"
+    )
     return f"---\n{head}\n---\n{rest}"
 
 

@@ -30,7 +30,7 @@ os.environ["PORTAL_JOBS_IMMEDIATE"] = "1"
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from portal import content, create_app  # noqa: E402 - after the instance folder is chosen
-from portal.accounts import User, db  # noqa: E402
+from portal.accounts import EVERY_LANGUAGE, User, db  # noqa: E402
 from portal.config import PROJECT_ROOT  # noqa: E402
 from portal.texts import Content  # noqa: E402
 from tools.chromium import launch_chromium  # noqa: E402
@@ -52,6 +52,7 @@ def ensure_account(
     email: str = STAFF_EMAIL,
     role: str = "staff",
     municipalities: tuple[str, ...] = EXAMPLE_MUNICIPALITIES,
+    languages: str = EVERY_LANGUAGE,
 ) -> int:
     """Create an account (once) in the app's database and return its id."""
     with app.app_context():
@@ -62,6 +63,7 @@ def ensure_account(
                 password_hash=generate_password_hash(PASSWORD),
                 role=role,
                 municipality_slugs=" ".join(municipalities),
+                language_codes=languages,
             )
             db.session.add(user)
             db.session.commit()

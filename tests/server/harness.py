@@ -547,19 +547,31 @@ class Server:
         )
 
     def add_user(
-        self, email: str, role: str, municipality: str | None = None, password: str = PASSWORD
+        self,
+        email: str,
+        role: str,
+        municipality: str | None = None,
+        password: str = PASSWORD,
+        languages: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Add an account with the CLI the README documents (the password on stdin)."""
         args = ["users", "add", email, "--role", role]
         if municipality:
             args += ["--municipality", municipality]
+        if languages:
+            args += ["--languages", languages]
         return self.flask(*args, stdin=password + "\n")
 
-    def account(self, email: str, role: str, municipality: str | None = None) -> str:
-        """Add an account that must be accepted; return its e-mail address."""
+    def account(
+        self, email: str, role: str, municipality: str | None = None, languages: str | None = None
+    ) -> str:
+        """Add an account that must be accepted (an editor of every language unless
+        `languages` says which); return its e-mail address."""
         if role == "staff" and municipality is None:
             municipality = MUNICIPALITY
-        done = self.add_user(email, role, municipality)
+        if role == "editor" and languages is None:
+            languages = "all"
+        done = self.add_user(email, role, municipality, languages=languages)
         assert done.returncode == 0, f"users add {email}: {done.stdout}{done.stderr}"
         return email
 

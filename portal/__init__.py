@@ -10,6 +10,7 @@ from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    account_admin,
     accounts,
     assets,
     cli,
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     staff.init_app(app)
     editor.init_app(app)
+    account_admin.init_app(app)
     recording_views.init_app(app)
     cli.init_app(app)
     return app

@@ -243,6 +243,14 @@ def too_many_attempts() -> tuple[str, int]:
     return render_template("staff/too_many.html"), 429
 
 
+def normal_email(email: str) -> str | None:
+    """Return an e-mail address in its normal form, or None if it is not one."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
 def checked_email(email: str) -> str:
     """Return an e-mail address in its normal form, or stop the command saying what is wrong."""
     try:
@@ -257,13 +265,21 @@ def read_password() -> str:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
+    advice = password_weakness(password)
+    if advice is not None:
+        raise click.UsageError(f"choose another password: {advice or 'it is too easy to guess'}")
+    return password
+
+
+def password_weakness(password: str) -> str | None:
+    """Return None for a password that is long and hard enough to guess; else zxcvbn's
+    warning in English (or "" when it has none)."""
     if len(password.strip()) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        return f"it needs at least {MIN_PASSWORD_LENGTH} characters"
     verdict = zxcvbn(password[:200])
     if verdict["score"] < MIN_PASSWORD_SCORE:
-        advice = verdict["feedback"]["warning"] or "it is too easy to guess"
-        raise click.UsageError(f"choose another password: {advice}")
-    return password
+        return str(verdict["feedback"]["warning"] or "")
+    return None
 
 
 def existing_account(email: str) -> User:

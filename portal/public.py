@@ -363,10 +363,13 @@ def healthz() -> Response:
     return response
 
 
+AREAS = ("/staff/", "/editor/", "/admin/")  # pages for logged-in staff, editors and admins
+
+
 def error_page(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     """Show an error as a friendly page in the reader's language, with a way back."""
     code = error.code or 500
-    area = request.path.split("/")[1] if request.path.startswith(("/staff/", "/editor/")) else ""
+    area = request.path.split("/")[1] if request.path.startswith(AREAS) else ""
     staff_layout = bool(area) and current_user.is_authenticated
     page = render_template(
         "public/error.html",

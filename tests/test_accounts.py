@@ -231,6 +231,8 @@ def test_users_add_takes_more_than_one_municipality(app: Flask) -> None:
             f"at least {MIN_PASSWORD_LENGTH} characters",
         ),
         (["--role", "baas", "--municipality", "tilburg"], PASSWORD, "baas"),
+        (["--role", "editor"], PASSWORD, "needs --languages"),
+        (["--role", "editor", "--languages", "ar,xx"], PASSWORD, "unknown language: xx"),
         (["--role", "staff", "--municipality", "tilburg"], " " * 12, "at least 12 characters"),
         (["--role", "staff", "--municipality", "tilburg"], "password1234", "another password"),
         (["--role", "staff", "--municipality", "tilburg"], "qwertyuiop12", "another password"),
@@ -240,6 +242,8 @@ def test_users_add_takes_more_than_one_municipality(app: Flask) -> None:
         "staff-without-municipality",
         "short-password",
         "unknown-role",
+        "editor-without-languages",
+        "unknown-language",
         "only-spaces",
         "common-password",
         "keyboard-row",
@@ -257,7 +261,7 @@ def test_users_add_refuses_what_cannot_be_right(
 
 @pytest.mark.parametrize("address", ["not an email", "a.devries@", "@tilburg.nl", "x@y"])
 def test_users_add_refuses_what_is_not_an_email_address(app: Flask, address: str) -> None:
-    code, output = add_user(app, address, "--role", "editor")
+    code, output = add_user(app, address, "--role", "editor", "--languages", "all")
     assert code != 0
     assert "is not an e-mail address" in output
     assert account(app, address) is None
@@ -265,8 +269,8 @@ def test_users_add_refuses_what_is_not_an_email_address(app: Flask, address: str
 
 def test_users_add_refuses_the_same_address_with_spaces_around_it(app: Flask) -> None:
     email = unique_email("spaties")
-    assert add_user(app, email, "--role", "editor")[0] == 0
-    code, output = add_user(app, f"  {email.upper()}  ", "--role", "editor")
+    assert add_user(app, email, "--role", "editor", "--languages", "all")[0] == 0
+    code, output = add_user(app, f"  {email.upper()}  ", "--role", "editor", "--languages", "all")
     assert code != 0
     assert "already has an account" in output
     assert "Traceback" not in output

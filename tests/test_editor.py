@@ -62,8 +62,11 @@ EDITOR_PAGES = [
     "/editor/audio/step/brede-intake/ti",
     "/editor/audio/question/kosten/nl",
     "/editor/facts",
+    f"/editor/step/{STEP}/nl",
+    "/editor/letter/herinnering-afspraak/nl",
+    "/editor/question/kosten/nl",
 ]
-ADMIN_PAGES = ["/editor/languages"]
+ADMIN_PAGES = ["/editor/languages", "/admin/accounts", "/admin/accounts/1"]
 ARABIC_TITLE = "المقابلة الكبرى"
 ARABIC_BODY = (
     "## ماذا يحدث؟\nمقابلة كبيرة مع البلدية. جملة جديدة للاختبار.\n\n"
@@ -271,7 +274,8 @@ TRICKS = [
     f"/editor/step/{STEP_FOLDER.split('/')[1]}/ar",
     "/editor/step/nope/ar",
     f"/editor/letter/{STEP}/ar",
-    f"/editor/step/{STEP}/nl",
+    "/editor/step/nope/nl",  # the Dutch editor looks texts up like the others
+    "/editor/step/%2e%2e/nl",
     f"/editor/step/{STEP}/xx",
     f"/editor/step/{STEP}/ar.md",
     f"/editor/step/{STEP}/..%2fnl",

@@ -302,6 +302,9 @@ def test_every_template_is_rendered_by_some_page(tmp_path: Path) -> None:
         "/editor/languages",
         "/editor/audio/step/pip/ar",
         "/editor/facts",
+        "/editor/step/pip/nl",
+        "/admin/accounts",
+        "/admin/accounts/1",
     ]:
         assert admin.get(url).status_code == 200, url
     body = "## a\nb\n## c\nd\n## e\nf\n## g\nh\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from . import content, xliff
@@ -46,6 +47,8 @@ from .http import no_store
 from .i18n import SCRIPTS, app_catalog_path, languages
 from .loading import split_sections
 from .markup import render_markdown
+from .memory import Match, matches, memory_of, texts_by_segment
+from .segments import Segment, split_segments, with_texts
 from .textfiles import (
     KINDS,
     SOURCE_LANGUAGE,
@@ -55,7 +58,15 @@ from .textfiles import (
     file_text,
     read_fields,
 )
-from .texts import PLACEHOLDER, SECTION_COUNT, Content, Letter, Step, TranslatedItem
+from .texts import (
+    PLACEHOLDER,
+    SECTION_COUNT,
+    Content,
+    GlossaryTerm,
+    Letter,
+    Step,
+    TranslatedItem,
+)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -158,8 +169,52 @@ def posted_fields(item: TranslatedItem, fields: TextFields) -> TextFields:
         posted["labels"] = {
             name: form.get(f"label-{name}", "").strip() for name in item.label_names
         }
-    posted["body"] = form.get("body", "").replace("\r\n", "\n").strip() + "\n"
+    if form.get("mode") == "segments":
+        posted["body"] = with_texts(dutch_segments(item), posted_segments(item))
+    else:
+        posted["body"] = form.get("body", "").replace("\r\n", "\n").strip() + "\n"
     return posted
+
+
+def dutch_segments(item: TranslatedItem) -> list[Segment]:
+    """Return the headings, paragraphs and list items of the Dutch text."""
+    return split_segments(fields_of(item, SOURCE_LANGUAGE)["body"])
+
+
+def posted_segments(item: TranslatedItem) -> list[str]:
+    """Return the translated segments the editor sent, one per Dutch segment."""
+    count = len(dutch_segments(item))
+    return [" ".join(request.form.get(f"segment-{number}", "").split()) for number in range(count)]
+
+
+def segment_problems(item: TranslatedItem, texts: list[str]) -> list[str]:
+    """Check translated segments: each filled in, with the placeholders of its Dutch one, and
+    still one heading, paragraph or list item."""
+    problems = []
+    dutch = dutch_segments(item)
+    for number, (segment, text) in enumerate(zip(dutch, texts, strict=True), start=1):
+        if not text:
+            problems.append(_("Fill in part %(number)s.", number=number))
+            continue
+        wanted = set(PLACEHOLDER.findall(segment.text))
+        if set(PLACEHOLDER.findall(text)) != wanted:
+            names = ", ".join(f"(({name}))" for name in sorted(wanted)) or "-"
+            problems.append(
+                _(
+                    "Part %(number)s needs exactly these placeholders: %(names)s",
+                    number=number,
+                    names=names,
+                )
+            )
+        elif [found.kind for found in split_segments(text)] != ["paragraph"]:
+            problems.append(
+                _(
+                    "Part %(number)s must stay one heading, paragraph or list item: "
+                    "leave out # and - at the start.",
+                    number=number,
+                )
+            )
+    return problems
 
 
 def problems_with(item: TranslatedItem, fields: TextFields) -> list[str]:
@@ -211,6 +266,12 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
     path = item.path_for(lang)
     action = request.form.get("action", "")
     fields = fields_of(item, lang)
+    # One field per segment unless the editor chose plain text; a form sent without a mode
+    # (a script, an older page) sends the whole body.
+    default_mode = "segments" if request.method == "GET" else "text"
+    mode = request.values.get("mode", default_mode)
+    if mode not in EDIT_MODES:
+        abort(404)
     problems: list[str] = []
     conflict = None
     preview = None
@@ -218,7 +279,9 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
     if request.method == "POST":
         if action != "review":
             fields = posted_fields(item, fields)
-        problems = problems_with(item, fields)
+        if action != "review" and request.form.get("mode") == "segments":
+            problems = segment_problems(item, posted_segments(item))
+        problems = problems or problems_with(item, fields)
         if request.form.get("base") != base:
             # Someone saved this text since this editor opened it: show both, keep both.
             conflict = fields_of(item, lang)
@@ -231,7 +294,7 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
             if action == "review" and fields["saved_by"] == current_user.email:
                 # Four eyes: whoever saved a text last does not also approve it.
                 problems.append(_("Someone else must review this text: you saved it last."))
-                return edit_page(item, lang, fields, base, problems, None, None), 403
+                return edit_page(item, lang, fields, base, problems, None, None, mode), 403
             outcome = save_translation(item, lang, fields, action)
             if outcome == "conflict":
                 conflict = fields_of(item, lang)
@@ -242,9 +305,48 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
                 )
             else:
                 flash(SAVE_MESSAGES[outcome](), "success")
-                return redirect(url_for(".edit", kind=kind, slug=slug, lang=lang))
+                chosen = request.form.get("mode") if request.form.get("mode") == "text" else None
+                return redirect(url_for(".edit", kind=kind, slug=slug, lang=lang, mode=chosen))
     status = 409 if conflict else 422 if problems else 200
-    return edit_page(item, lang, fields, base, problems, conflict, preview), status
+    return edit_page(item, lang, fields, base, problems, conflict, preview, mode), status
+
+
+EDIT_MODES = ("segments", "text")
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """One Dutch segment beside its translation, with its glossary terms and the translations
+    the memory offers for it."""
+
+    number: int
+    dutch: Segment
+    text: str
+    placeholders: tuple[str, ...]
+    terms: list[GlossaryTerm]
+    matches: list[Match]
+
+
+def segment_rows(item: TranslatedItem, lang: str, fields: TextFields) -> list[SegmentRow]:
+    """Return the segments of a text to translate one by one."""
+    dutch = dutch_segments(item)
+    if request.method == "POST" and request.form.get("mode") == "segments":
+        texts = posted_segments(item)
+    else:
+        texts = texts_by_segment(item, lang, fields["body"])
+    loaded = content.current()
+    remembered = memory_of(loaded, lang)
+    return [
+        SegmentRow(
+            number,
+            segment,
+            text,
+            tuple(dict.fromkeys(PLACEHOLDER.findall(segment.text))),
+            loaded.terms_of(segment.text),
+            matches(remembered, segment.text, skip=text),
+        )
+        for number, (segment, text) in enumerate(zip(dutch, texts, strict=True))
+    ]
 
 
 def edit_page(
@@ -255,10 +357,13 @@ def edit_page(
     problems: list[str],
     conflict: TextFields | None,
     preview: Markup | None,
+    mode: str,
 ) -> str:
     """Render the side-by-side editor of one translation."""
     return render_template(
         "editor/edit.html",
+        mode=mode,
+        segments=segment_rows(item, lang, fields) if mode == "segments" else [],
         item=item,
         lang=lang,
         info=languages()[lang],
@@ -464,6 +569,15 @@ def add_language() -> tuple[str, int] | Response:
     return page, 422 if problems else 200
 
 
+def chips(text: str) -> Markup:
+    """Return a text with each ((placeholder)) shown as a chip, and the rest escaped."""
+    escaped = str(escape(text))
+    return Markup(  # noqa: S704 - escaped above; a placeholder's name is [a-z0-9_]
+        PLACEHOLDER.sub(lambda found: f'<span class="chip" dir="ltr">{found[1]}</span>', escaped)
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the editor pages."""
     app.register_blueprint(bp)
+    app.add_template_filter(chips)

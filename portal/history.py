@@ -131,6 +131,16 @@ def commit(paths: list[Path], message: str, author_email: str) -> None:
 
 def dutch_change(item: TranslatedItem, lang: str) -> list[str] | None:
     """Return the change in the Dutch text since the translation was made (from git), if known."""
+    old = dutch_version(item, lang)
+    if old is None:
+        return None
+    new = item.source.path.read_text(encoding="utf-8").splitlines()
+    return list(difflib.unified_diff(old.splitlines(), new, "before", "now", lineterm="", n=1))[2:]
+
+
+def dutch_version(item: TranslatedItem, lang: str) -> str | None:
+    """Return the Dutch file as it was when an outdated translation was made (from git), or
+    None when the translation is not outdated or that version cannot be found."""
     text = item.texts.get(lang)
     if text is None or text.translated_from in (None, item.source_hash):
         return None
@@ -143,7 +153,5 @@ def dutch_change(item: TranslatedItem, lang: str) -> list[str] | None:
         if shown.returncode != 0:
             continue
         if source_hash_of(item.kind_info, source, shown.stdout) == text.translated_from:
-            old = shown.stdout.splitlines()
-            new = source.read_text(encoding="utf-8").splitlines()
-            return list(difflib.unified_diff(old, new, "before", "now", lineterm="", n=1))[2:]
+            return shown.stdout
     return None

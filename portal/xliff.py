@@ -1,9 +1,12 @@
 """XLIFF 1.2 export of what a language still needs, and a checked import of the translation.
 
-XLIFF 1.2 is what CAT tools (OmegaT, memoQ, Trados) read. Each text field is one trans-unit,
-named `<kind>/<slug>/<field>` (title, summary, subject, body, label.<name>). An import is
-checked as a whole (unknown ids, broken placeholders, empty targets) before anything is
-written: a broken file writes nothing.
+XLIFF 1.2 is what CAT tools (OmegaT, memoQ, Trados) read. Each one-line setting, label and
+segment of the body (heading, paragraph, list item) is one trans-unit, named
+`<kind>/<slug>/<field>` (title, summary, subject, label.<name>, body.<n>), with what the
+translation memory offers for it as <alt-trans>. An import also takes a whole `body` (files
+exported before bodies were split). It is checked as a whole (unknown ids, broken
+placeholders, empty targets, missing segments) before anything is written: a broken file
+writes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - 
 from defusedxml import ElementTree as SafeElementTree
 from flask_babel import gettext as _
 
+from .memory import matches, memory_of, texts_by_segment
+from .segments import split_segments, with_texts
 from .textfiles import SOURCE_LANGUAGE, TextFields, read_fields
 from .texts import PLACEHOLDER, Content, TranslatedItem
 
@@ -36,19 +41,28 @@ def unit_fields(item: TranslatedItem) -> tuple[str, ...]:
     return (*item.kind_info.required, "body")
 
 
-def item_units(item: TranslatedItem, fields: TextFields, dutch: TextFields) -> list[Unit]:
-    """Return the units of one text: its fields, and each label (a form's, a choice list's)."""
+def item_units(
+    item: TranslatedItem, lang: str, fields: TextFields, dutch: TextFields
+) -> list[Unit]:
+    """Return the units of one text: its settings, each label, and each segment of its body."""
+    prefix = f"{item.kind}/{item.slug}"
     units = [
-        Unit(f"{item.kind}/{item.slug}/{name}", dutch[name], fields[name])  # type: ignore[literal-required]
-        for name in unit_fields(item)
+        Unit(f"{prefix}/{name}", dutch[name], fields[name])  # type: ignore[literal-required]
+        for name in item.kind_info.required
     ]
     units += [
         Unit(
-            f"{item.kind}/{item.slug}/label.{name}",
-            dutch["labels"].get(name, ""),
-            fields["labels"].get(name, ""),
+            f"{prefix}/label.{name}", dutch["labels"].get(name, ""), fields["labels"].get(name, "")
         )
         for name in item.label_names
+    ]
+    source_parts = split_segments(dutch["body"])
+    target_texts = texts_by_segment(item, lang, fields["body"])
+    units += [
+        Unit(f"{prefix}/body.{number}", source.text, target)
+        for number, (source, target) in enumerate(
+            zip(source_parts, target_texts, strict=True), start=1
+        )
     ]
     return units
 
@@ -67,13 +81,14 @@ def export(content: Content, lang: str) -> bytes:
         },
     )
     body = SubElement(file, "body")
+    memory = memory_of(content, lang)
     for item in content.translated():
         state = item.status(lang)
         if state not in NEEDS_WORK:
             continue
         dutch = read_fields(item.source.path)
         fields = read_fields(item.path_for(lang))
-        for unit in item_units(item, fields, dutch):
+        for unit in item_units(item, lang, fields, dutch):
             element = SubElement(body, "trans-unit", {"id": unit.id, "xml:space": "preserve"})
             SubElement(element, "source").text = unit.source
             target = SubElement(
@@ -84,6 +99,14 @@ def export(content: Content, lang: str) -> bytes:
             target.text = unit.target
             note = SubElement(element, "note")
             note.text = f"{item.name} ({state}). Keep every ((placeholder)) and the Markdown marks."
+            for match in matches(memory, unit.source, skip=unit.target):
+                offered = SubElement(
+                    element,
+                    "alt-trans",
+                    {"match-quality": str(match.quality), "origin": f"wegwijs: {match.origin}"},
+                )
+                SubElement(offered, "source").text = match.source
+                SubElement(offered, "target", {"xml:lang": lang}).text = match.target
     output = io.BytesIO()
     output.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
     output.write(tostring(root, encoding="unicode").encode("utf-8"))
@@ -113,6 +136,20 @@ def read_units(data: bytes, lang: str) -> tuple[dict[str, str], list[str]]:
     return targets, []
 
 
+def unit_source(item: TranslatedItem, dutch: TextFields, field: str) -> str | None:
+    """Return the Dutch text of one unit of a text, or None if the text has no such unit."""
+    if field in unit_fields(item):
+        return str(dutch[field])  # type: ignore[literal-required]
+    label = field.removeprefix("label.")
+    if field.startswith("label.") and label in item.label_names:
+        return dutch["labels"].get(label, "")
+    number = field.removeprefix("body.")
+    parts = split_segments(dutch["body"])
+    if field.startswith("body.") and number.isdigit() and 1 <= int(number) <= len(parts):
+        return parts[int(number) - 1].text
+    return None
+
+
 def check_targets(
     content: Content, targets: dict[str, str], lang: str
 ) -> tuple[list[tuple[TranslatedItem, TextFields]], list[str]]:
@@ -121,25 +158,20 @@ def check_targets(
     items = {(i.kind, i.slug): i for i in content.translated()}
     problems: list[str] = []
     changed: dict[tuple[str, str], tuple[TranslatedItem, TextFields]] = {}
+    body_parts: dict[tuple[str, str], dict[int, str]] = {}
+    whole: set[tuple[str, str]] = set()  # texts whose body came as one unit
     for unit_id, target in targets.items():
         parts = unit_id.split("/")
         item = items.get((parts[0], parts[1])) if len(parts) == 3 else None
         field = parts[2] if len(parts) == 3 else ""
-        label = field.removeprefix("label.")
-        known = item is not None and (
-            field in unit_fields(item) or (label in item.label_names and field.startswith("label."))
-        )
-        if item is None or not known:
+        dutch = read_fields(item.source.path) if item is not None else None
+        source = unit_source(item, dutch, field) if item and dutch else None
+        if item is None or source is None:
             problems.append(_("Unknown id: %(id)s", id=unit_id))
             continue
         if not target.strip():
             problems.append(_("Empty translation: %(id)s", id=unit_id))
             continue
-        dutch = read_fields(item.source.path)
-        if field.startswith("label."):
-            source = dutch["labels"].get(label, "")
-        else:
-            source = dutch[field]  # type: ignore[literal-required]
         if set(PLACEHOLDER.findall(source)) != set(PLACEHOLDER.findall(target)):
             problems.append(_("The placeholders differ from the Dutch text: %(id)s", id=unit_id))
             continue
@@ -147,9 +179,33 @@ def check_targets(
         if key not in changed:
             changed[key] = (item, read_fields(item.path_for(lang)))
         fields = changed[key][1]
-        if field.startswith("label."):
-            fields["labels"] = fields["labels"] | {label: target.strip()}
+        if field == "body" and key in body_parts or field.startswith("body.") and key in whole:
+            problems.append(_("Give the body whole or in parts, not both: %(id)s", id=unit_id))
+            continue
+        if field == "body":
+            whole.add(key)
+        if field.startswith("body."):
+            text = " ".join(target.split())
+            if [part.kind for part in split_segments(text)] != ["paragraph"]:
+                problems.append(
+                    _(
+                        "Keep one heading, paragraph or list item, without # or -: %(id)s",
+                        id=unit_id,
+                    )
+                )
+            body_parts.setdefault(key, {})[int(field.removeprefix("body."))] = text
+        elif field.startswith("label."):
+            fields["labels"] = fields["labels"] | {field.removeprefix("label."): target.strip()}
         else:
             value = target.strip() if field != "body" else target.strip() + "\n"
             fields[field] = value  # type: ignore[literal-required]
+    for key, texts in body_parts.items():
+        item, fields = changed[key]
+        dutch_parts = split_segments(read_fields(item.source.path)["body"])
+        missing = [n for n in range(1, len(dutch_parts) + 1) if n not in texts]
+        if missing:
+            unit_id = f"{item.kind}/{item.slug}/body.{missing[0]}"
+            problems.append(_("Missing translation: %(id)s", id=unit_id))
+            continue
+        fields["body"] = with_texts(dutch_parts, [texts[n] for n in sorted(texts)])
     return list(changed.values()), problems

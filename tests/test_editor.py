@@ -93,8 +93,10 @@ def log_in(client: FlaskClient, role: str, email: str | None = None) -> FlaskCli
 
 
 def opened(client: FlaskClient, url: str) -> dict[str, str]:
-    """Open an edit page and return its form's values (with the hidden `base`)."""
-    response = client.get(url)
+    """Open an edit page as plain text (its whole Markdown body in one field) and return its
+    form's values (with the hidden `base`). Part by part editing: tests/test_segments.py."""
+    separator = "&" if "?" in url else "?"
+    response = client.get(f"{url}{separator}mode=text")
     assert response.status_code == 200, url
     return FormValues(response.get_data(as_text=True)).values
 
@@ -253,8 +255,12 @@ def test_the_editor_interface_stays_in_the_editors_language(editor: FlaskClient)
     ]
     pages = {url: editor.get(url).get_data(as_text=True) for url in urls}
     page = pages[EDIT_AR]
-    assert '<textarea id="body" name="body" rows="18" lang="ar" dir="rtl"' in page
-    assert '<div lang="nl" dir="ltr">' in section(page, "source")
+    # Part by part: each Dutch segment left to right, each Arabic field right to left.
+    assert '<textarea id="segment-0" name="segment-0" rows="1" lang="ar" dir="rtl"' in page
+    assert '<p lang="nl" dir="ltr">' in page.split('class="segment-source"')[1]
+    text_mode = editor.get(f"{EDIT_AR}?mode=text").get_data(as_text=True)
+    assert '<textarea id="body" name="body" rows="18" lang="ar" dir="rtl"' in text_mode
+    assert '<div lang="nl" dir="ltr">' in section(text_mode, "source")
     wrong = {
         url: html_tag(page)
         for url, page in pages.items()
@@ -910,7 +916,7 @@ def test_a_choice_list_is_translated_label_by_label(
 
 
 def test_the_editor_shows_the_glossary_terms_of_the_text(editor: FlaskClient) -> None:
-    page = editor.get("/editor/step/brede-intake/ti").get_data(as_text=True)
+    page = editor.get("/editor/step/brede-intake/ti?mode=text").get_data(as_text=True)
     glossary = re.search(r'<section class="glossary".*?</section>', page, flags=re.S)
     assert glossary is not None
     rows = re.findall(

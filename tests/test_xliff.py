@@ -18,6 +18,8 @@ from werkzeug.test import TestResponse
 
 import portal.xliff
 from portal.loading import load_content
+from portal.segments import split_segments
+from portal.textfiles import read_fields
 from tests.conftest import LANGUAGES, STATIC, ensure_account, log_in_as
 from tests.files import bump_mtime, changed_files, git, make_repository, snapshot
 
@@ -26,13 +28,7 @@ Q = f"{{{NS}}}"
 EDITOR_EMAIL = "redacteur@wegwijs.example"
 REMOVED = "plan/05-pip/ti.md"
 CHANGED_LETTER = "letters/herinnering-afspraak"
-EXPECTED_IDS = {
-    "step/pip/title",
-    "step/pip/summary",
-    "step/pip/body",
-    "letter/herinnering-afspraak/subject",
-    "letter/herinnering-afspraak/body",
-}
+TIGRINYA_PART = "ክፍሊ {number}"  # "part n": what a CAT tool returns for each segment
 TIGRINYA_BODY = (
     "## እንታይ ይኸውን?\nPIP ውልቃዊ መደብኩም እዩ።\n\n"
     "## እንታይ ትገብሩ?\n- ናብቲ ዘተ ኪዱ።\n\n"
@@ -60,6 +56,23 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 
 
 # --- Helpers --------------------------------------------------------------------------------
+
+
+def body_ids(content_dir: Path, folder: str, prefix: str) -> set[str]:
+    """Return the ids of the segments of a Dutch text's body."""
+    body = read_fields(content_dir / folder / "nl.md")["body"]
+    return {f"{prefix}/body.{n}" for n in range(1, len(split_segments(body)) + 1)}
+
+
+def expected_ids(content_dir: Path) -> set[str]:
+    """Return the units that Tigrinya still needs once `needs_work` changed the content."""
+    return {
+        "step/pip/title",
+        "step/pip/summary",
+        *body_ids(content_dir, "plan/05-pip", "step/pip"),
+        "letter/herinnering-afspraak/subject",
+        *body_ids(content_dir, CHANGED_LETTER, "letter/herinnering-afspraak"),
+    }
 
 
 @pytest.fixture
@@ -106,7 +119,11 @@ def filled(data: bytes) -> bytes:
         target = unit.find(f"{Q}target")
         assert target is not None
         if not (target.text or "").strip():
-            target.text = TIGRINYA[unit.get("id", "").rsplit("/", 1)[1]]
+            field = unit.get("id", "").rsplit("/", 1)[1]
+            number = field.removeprefix("body.")
+            target.text = (
+                TIGRINYA_PART.format(number=number) if number.isdigit() else TIGRINYA[field]
+            )
         target.set("state", "translated")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8")
 
@@ -163,37 +180,56 @@ def test_the_export_is_xliff_1_2_with_exactly_the_missing_and_outdated_texts(
     assert file.get("datatype") == "plaintext"
     assert [child.tag for child in file] == [f"{Q}body"]
     found = units(data)
-    assert set(found) == EXPECTED_IDS
+    assert set(found) == expected_ids(needs_work)
     content = load_content(needs_work, STATIC, LANGUAGES)
     pip = content.step("pip")
     letter = content.letters["herinnering-afspraak"]
     assert pip is not None
-    dutch_letter = (needs_work / CHANGED_LETTER / "nl.md").read_text(encoding="utf-8")
     for unit_id, unit in found.items():
-        # XLIFF 1.2: source, then target; the whitespace of Markdown is kept.
+        # XLIFF 1.2: source, then target; the whitespace of the text is kept.
         assert [child.tag for child in unit][:2] == [f"{Q}source", f"{Q}target"], unit_id
         assert unit.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve", unit_id
     assert found["step/pip/title"].findtext(f"{Q}source") == pip.source.title
     assert found["step/pip/summary"].findtext(f"{Q}source") == pip.source.summary
-    assert found["step/pip/body"].findtext(f"{Q}source", "").startswith("## Wat gebeurt er?")
-    for name in ("title", "summary", "body"):
-        target = found[f"step/pip/{name}"].find(f"{Q}target")
+    # The body one segment per unit, without its Markdown marks.
+    assert found["step/pip/body.1"].findtext(f"{Q}source") == "Wat gebeurt er?"
+    for unit_id in ("step/pip/title", "step/pip/summary", "step/pip/body.1"):
+        target = found[unit_id].find(f"{Q}target")
         assert target is not None
         assert not target.text, "a missing text has an empty target"
         assert target.get("state") == "needs-translation"
     assert found["letter/herinnering-afspraak/subject"].findtext(f"{Q}source") == (
         letter.source.subject
     )
-    body = found["letter/herinnering-afspraak/body"]
-    assert dutch_letter.endswith(body.findtext(f"{Q}source", ""))
-    assert "Neem deze brief mee." in body.findtext(f"{Q}source", "")
-    # An outdated text brings its old translation along, to be revised.
+    letter_ids = sorted(
+        (i for i in found if i.startswith("letter/herinnering-afspraak/body.")),
+        key=lambda i: int(i.rsplit(".", 1)[1]),
+    )
+    added = found[letter_ids[-1]]
+    assert added.findtext(f"{Q}source") == "Neem deze brief mee."
+    assert not added.findtext(f"{Q}target"), "the new Dutch paragraph has no translation yet"
+    # An outdated text brings its old translation along, segment by segment, to be revised.
     old = (needs_work / CHANGED_LETTER / "ti.md").read_text(encoding="utf-8")
-    target = body.find(f"{Q}target")
-    assert target is not None
-    assert target.text
-    assert target.text in old
-    assert target.get("state") == "needs-review-translation"
+    first = found[letter_ids[0]].find(f"{Q}target")
+    assert first is not None
+    assert first.text
+    assert first.text in old
+    assert first.get("state") == "needs-review-translation"
+
+
+def test_the_export_offers_what_was_translated_before(
+    editor: FlaskClient, needs_work: Path
+) -> None:
+    """A segment translated elsewhere (every step asks "Wat gebeurt er?") comes as a match."""
+    unit = units(export(editor))["step/pip/body.1"]
+    offered = unit.findall(f"{Q}alt-trans")
+    assert offered, "no match offered for a heading that every step has"
+    best = offered[0]
+    assert best.get("match-quality") == "100"
+    assert (best.get("origin") or "").startswith("wegwijs: step ")
+    assert best.findtext(f"{Q}source") == "Wat gebeurt er?"
+    heading = split_segments(read_fields(needs_work / "plan/04-brede-intake/ti.md")["body"])[0]
+    assert best.findtext(f"{Q}target") == heading.text
 
 
 def test_nothing_is_exported_for_up_to_date_texts(app_on: Callable[..., Flask]) -> None:
@@ -205,7 +241,12 @@ def test_nothing_is_exported_for_up_to_date_texts(app_on: Callable[..., Flask]) 
 
 def test_other_languages_do_not_get_the_missing_tigrinya_text(editor: FlaskClient) -> None:
     found = units(export(editor, "ar"))
-    assert set(found) == {"letter/herinnering-afspraak/subject", "letter/herinnering-afspraak/body"}
+    letter = body_ids(
+        Path(editor.application.config["CONTENT_DIR"]),
+        CHANGED_LETTER,
+        "letter/herinnering-afspraak",
+    )
+    assert set(found) == {"letter/herinnering-afspraak/subject", *letter}
     assert editor.get("/editor/xliff/nl.xlf").status_code == 404
     assert editor.get("/editor/xliff/xx.xlf").status_code == 404
 
@@ -232,8 +273,10 @@ def test_a_translated_file_comes_back_as_current_drafts(
     assert letter.status("ti") == "draft"
     assert pip.texts["ti"].title == TIGRINYA["title"]
     assert pip.texts["ti"].summary == TIGRINYA["summary"]
+    # Each segment where the Dutch has it: the headings are the heading segments.
+    dutch = split_segments(read_fields(needs_work / "plan/05-pip/nl.md")["body"])
     assert [s.heading for s in pip.texts["ti"].sections] == [
-        line[3:] for line in TIGRINYA_BODY.split("\n") if line.startswith("## ")
+        TIGRINYA_PART.format(number=n) for n, s in enumerate(dutch, 1) if s.kind == "heading"
     ]
     # The rest of the letter's Tigrinya text is as it was; now made from the current Dutch.
     assert letter.texts["ti"].placeholders == letter.source.placeholders
@@ -261,12 +304,27 @@ def test_an_import_is_one_commit_and_an_unchanged_text_in_it_is_no_problem(
     assert git(needs_work, "status", "--porcelain") == ""
 
 
-def unit_removed_placeholder(unit: Element) -> None:
-    target = unit.find(f"{Q}target")
-    assert target is not None
-    assert target.text
-    assert "((telefoon))" in target.text
-    target.text = target.text.replace("((telefoon))", "013 123 4567")
+def without_placeholder(data: bytes) -> bytes:
+    """Return the file with ((telefoon)) left out of the letter segment that has it."""
+    register_namespace("", NS)
+    root = SafeElementTree.fromstring(data)
+    for unit in root.iter(f"{Q}trans-unit"):
+        target = unit.find(f"{Q}target")
+        if target is not None and "((telefoon))" in (target.text or ""):
+            target.text = (target.text or "").replace("((telefoon))", "013 123 4567")
+            return tostring(root, encoding="utf-8")
+    raise AssertionError("no segment with ((telefoon))")
+
+
+def without_unit(data: bytes, unit_id: str) -> bytes:
+    """Return the file without one trans-unit."""
+    register_namespace("", NS)
+    root = SafeElementTree.fromstring(data)
+    body = root.find(f"{Q}file/{Q}body")
+    assert body is not None
+    unit = next(u for u in body if u.get("id") == unit_id)
+    body.remove(unit)
+    return tostring(root, encoding="utf-8")
 
 
 def wrong_language(data: bytes) -> bytes:
@@ -276,17 +334,40 @@ def wrong_language(data: bytes) -> bytes:
 BROKEN: dict[str, Callable[[bytes], bytes]] = {
     "unknown id": lambda data: with_unit(data, "step/nope/title", set_target("ስም")),
     "unknown field": lambda data: with_unit(data, "step/pip/pictogram", set_target("ስም")),
-    "placeholder removed from a letter": lambda data: with_unit(
-        data, "letter/herinnering-afspraak/body", unit_removed_placeholder
-    ),
+    "placeholder removed from a letter": without_placeholder,
     "empty target": lambda data: with_unit(data, "step/pip/summary", set_target("")),
-    "step body without its four parts": lambda data: with_unit(
-        data, "step/pip/body", set_target(TIGRINYA_BODY.split("## መን")[0])
+    "a segment missing": lambda data: without_unit(data, "step/pip/body.3"),
+    "a heading mark in a segment": lambda data: with_unit(
+        data, "step/pip/body.1", set_target("## እንታይ ይኸውን?")
+    ),
+    "body whole and in parts": lambda data: with_unit(
+        data, "step/pip/body", set_target(TIGRINYA_BODY)
+    ),
+    "step body without its four parts": lambda data: without_units_of_pip_body_but(
+        data, TIGRINYA_BODY.split("## መን")[0]
     ),
     "wrong target language": wrong_language,
     "not XML": lambda data: b"title;summary\nPIP;De gemeente\n",
     "not XLIFF": lambda data: b"<html><body>PIP</body></html>",
 }
+
+
+def without_units_of_pip_body_but(data: bytes, body: str) -> bytes:
+    """Return the file with the PIP step's body as one unit (as files exported before bodies
+    were split give it), holding `body`."""
+    for unit_id in body_ids(Path(__file__).parents[1] / "content", "plan/05-pip", "step/pip"):
+        data = without_unit(data, unit_id)
+    return with_unit(data, "step/pip/body", set_target(body))
+
+
+def test_a_file_with_whole_bodies_still_comes_in(editor: FlaskClient, needs_work: Path) -> None:
+    """A file exported before bodies were split into segments gives each body whole."""
+    data = without_units_of_pip_body_but(filled(export(editor)), TIGRINYA_BODY)
+    assert upload(editor, data).status_code == 302
+    pip = load_content(needs_work, STATIC, LANGUAGES).step("pip")
+    assert pip is not None
+    assert read_fields(needs_work / REMOVED)["body"] == TIGRINYA_BODY
+    assert pip.status("ti") == "draft"
 
 
 @pytest.mark.parametrize("breaking", BROKEN.values(), ids=BROKEN.keys())
@@ -300,7 +381,7 @@ def test_a_broken_file_writes_nothing(
     assert 'id="problems"' in response.get_data(as_text=True)
     assert snapshot(needs_work) == before
     # The same file, unbroken, would have been imported: the problem is what stopped it.
-    assert units(export(editor)).keys() == EXPECTED_IDS
+    assert units(export(editor)).keys() == expected_ids(needs_work)
 
 
 def test_an_empty_upload_writes_nothing(editor: FlaskClient, needs_work: Path) -> None:

@@ -47,8 +47,15 @@
 
   function insertAtCaret(editor, node) {
     var selection = window.getSelection();
+    var anchor = selection.anchorNode;
+    var inChip = anchor && (anchor.nodeType === Node.ELEMENT_NODE ? anchor : anchor.parentNode)
+      .closest(".chip");
     var range;
-    if (selection.rangeCount && editor.contains(selection.anchorNode)) {
+    if (inChip && editor.contains(inChip)) {
+      range = document.createRange();  // never inside a chip: just after it
+      range.setStartAfter(inChip);
+      range.collapse(true);
+    } else if (selection.rangeCount && editor.contains(anchor)) {
       range = selection.getRangeAt(0);
       range.deleteContents();
     } else {

@@ -45,7 +45,7 @@ from .checks import status_rows, words_of
 from .history import SaveError, dutch_change, save_files, saving
 from .http import no_store
 from .i18n import SCRIPTS, app_catalog_path, languages
-from .loading import split_sections
+from .loading import dutch_hash, split_sections
 from .markup import render_markdown
 from .memory import Match, matches, memory_of, texts_by_segment
 from .segments import Segment, split_segments, with_texts
@@ -249,8 +249,13 @@ def problems_with(item: TranslatedItem, fields: TextFields) -> list[str]:
 
 
 def translation_text(item: TranslatedItem, fields: TextFields, extra: dict[str, Any]) -> str:
-    """Return the text of a translation file, recording the Dutch text it translates."""
-    return file_text(item.kind_info, fields, {"translated_from": item.source_hash} | extra)
+    """Return the text of a translation file, recording the Dutch text it translates.
+
+    The Dutch text is read from its file, not from this worker's content, which may be a
+    moment behind a Dutch change saved by another worker.
+    """
+    translated_from = dutch_hash(item.kind, item.source.path)
+    return file_text(item.kind_info, fields, {"translated_from": translated_from} | extra)
 
 
 def reload_content() -> None:
@@ -281,6 +286,9 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
             fields = posted_fields(item, fields)
         if action != "review" and request.form.get("mode") == "segments":
             problems = segment_problems(item, posted_segments(item))
+            if request.form.get("dutch") != dutch_hash(item.kind, item.source.path):
+                # The parts sent belong to a Dutch text that has changed since.
+                problems = [_("The Dutch text changed while you were editing. Look again.")]
         problems = problems or problems_with(item, fields)
         if request.form.get("base") != base:
             # Someone saved this text since this editor opened it: show both, keep both.
@@ -364,6 +372,7 @@ def edit_page(
         "editor/edit.html",
         mode=mode,
         segments=segment_rows(item, lang, fields) if mode == "segments" else [],
+        dutch_code=dutch_hash(item.kind, item.source.path),
         item=item,
         lang=lang,
         info=languages()[lang],

@@ -194,3 +194,20 @@ def test_a_placeholder_is_shown_as_a_chip_and_untrusted_text_is_escaped(
     assert '<span class="chip" dir="ltr">voornaam</span>' in page  # the Dutch segment
     assert "&lt;script&gt;alert(1)&lt;/script&gt;((voornaam))" in page  # the field, escaped
     assert "<script>alert(1)" not in page
+
+
+def test_parts_sent_for_a_dutch_text_that_changed_since_are_not_saved(
+    translator: FlaskClient, content_copy: Path
+) -> None:
+    path = content_copy / "letters" / LETTER / "ti.md"
+    before = path.read_bytes()
+    form = segment_form(translator, LETTER_URL)
+    dutch = path.with_name("nl.md")
+    dutch.write_text(
+        dutch.read_text(encoding="utf-8").replace("Kom op tijd.", "Kom altijd op tijd."),
+        encoding="utf-8",
+    )
+    refused = translator.post(LETTER_URL, data=form | {"action": "save"})
+    assert refused.status_code == 422
+    assert "The Dutch text changed while you were editing." in refused.get_data(as_text=True)
+    assert path.read_bytes() == before

@@ -273,3 +273,19 @@ def test_an_admin_disables_an_account_in_the_browser_and_its_sessions_end(
     for _request in range(6):
         assert session.get("/editor/").status == 302
     assert log_in(server.browser(), email).status == 403
+
+
+def test_arabic_parts_read_right_to_left_with_each_placeholder_isolated(
+    server: Server, browser: Browser
+) -> None:
+    email = server.account("vertaler-arabisch@example.org", "editor", languages="ar")
+    page = open_logged_in(browser, server, email, f"/editor/letter/{LETTER}/ar")
+    line = page.locator("#segment-0-editor")
+    assert line.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert "Wegwijs Arabic" in line.evaluate("e => getComputedStyle(e).fontFamily")
+    chip = line.locator(".chip").first
+    assert chip.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert chip.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    source = page.locator(".segment-source p").first
+    assert source.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert_no_violations(page)

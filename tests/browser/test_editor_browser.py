@@ -24,7 +24,7 @@ from tests.browser.conftest import screenshot_name
 from tests.conftest import CONTENT, PASSWORD, ensure_account
 
 EDITOR_EMAIL = "redacteur@wegwijs.example"
-EDIT_URL = "/editor/step/brede-intake/ar"
+EDIT_URL = "/editor/step/brede-intake/ar?mode=text"  # the whole Markdown in one field
 PUBLIC_URL = "/ar/plan/brede-intake/"
 NEW_TITLE = "المقابلة الشاملة مع البلدية"
 FONT_FACES = """() => [...document.fonts].map(f => ({

@@ -61,6 +61,8 @@ def bundle_pages(lang: str, municipality: Municipality | None) -> list[str]:
     pages += [plan_url(lang, step, municipality) for step in steps]
     topics = [None, *(topic.slug for topic in content.current().topics.values())]
     pages += [questions_url(lang, topic, municipality) for topic in topics]
+    # The page that shows a person's own plan (kept in the phone's storage, not in the pack).
+    pages.append(url_for("public.my_plan", lang=lang))
     return [*pages, print_url(lang, municipality=municipality), url_for(".manifest", lang=lang)]
 
 

@@ -12,7 +12,8 @@ from flask_babel import force_locale
 
 from . import content
 from .addresses import online_url
-from .printing import render_in, render_print_template
+from .plan_link import my_plan_url
+from .printing import personal_qr_code, render_in, render_print_template
 from .textfiles import SOURCE_LANGUAGE
 from .texts import Content, Municipality, Picked, Step
 
@@ -109,6 +110,8 @@ def make_plan(
 def personal_plan_html(plan: PersonalPlan) -> str:
     """Return the print HTML: the person's language first, then Dutch (once if Dutch)."""
     page_languages = [plan.lang] if plan.lang == SOURCE_LANGUAGE else [plan.lang, SOURCE_LANGUAGE]
+    # The second QR code puts this plan on the person's phone: on the page in their language.
+    phone_qr, phone_qr_mm = personal_qr_code(my_plan_url(plan))
     pages = [
         render_in(
             lang,
@@ -116,6 +119,8 @@ def personal_plan_html(plan: PersonalPlan) -> str:
             plan=plan,
             # The QR code leads to the plan in the page's language and the person's municipality.
             online_url=online_url(lang, None, plan.municipality),
+            phone_qr=phone_qr if lang == plan.lang else None,
+            phone_qr_mm=phone_qr_mm,
         )
         for lang in page_languages
     ]

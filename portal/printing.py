@@ -269,6 +269,20 @@ def qr_code(url: str) -> str:
     return str(segno.make(url, error="m").png_data_uri(scale=8, border=2, dark="#000000"))
 
 
+# One square of a QR code that carries a personal plan: a cheap phone's camera reads squares of
+# half a millimetre from paper (and zbarimg from a 150 dpi scan, see the tests).
+PERSONAL_QR_MODULE_MM = 0.5
+
+
+def personal_qr_code(url: str) -> tuple[str, float]:
+    """Return a QR code that carries personal data (a plan in a link's fragment) as a PNG
+    data: URL, and its printed width in mm. Never cached, unlike qr_code: the data lives only
+    while its page is made."""
+    code = segno.make(url, error="m")
+    width_mm = code.symbol_size(border=2)[0] * PERSONAL_QR_MODULE_MM
+    return str(code.png_data_uri(scale=8, border=2, dark="#000000")), width_mm
+
+
 def print_in_parallel(
     documents: list[str],
     progress: Callable[[int], None] | None = None,

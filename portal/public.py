@@ -33,6 +33,7 @@ from .addresses import (
     questions_print_url,
     questions_url,
 )
+from .assets import asset_url
 from .http import public_cache
 from .i18n import LANGUAGE_COOKIE, language_from_headers, languages
 from .printing import cached_public_pdf, public_pdf_response, render_in, render_print_template
@@ -179,6 +180,51 @@ def step(lang: str, step: str, municipality: str | None) -> Response:
     return render_public(
         "public/step.html", place, step=found, previous=previous, following=following
     )
+
+
+@bp.route("/<lang:lang>/mijn-plan/")
+def my_plan(lang: str) -> Response:
+    """Show a person's own plan from the fragment of the link on their paper plan.
+
+    The page is the same for everyone: the plan is read in the browser from the part of the
+    address after # (which browsers never send) or from this phone's storage.
+    """
+    require_language(lang)
+    return render_public("public/my_plan.html", plan_data=my_plan_data(lang))
+
+
+def my_plan_data(lang: str) -> dict[str, Any]:
+    """Return what the page needs to show any plan in `lang`: the steps, the learning routes,
+    and what the kinds of appointment and the roles of contacts are called."""
+    loaded = content.current()
+    routes = loaded.alternatives()
+
+    def labels(list_name: str) -> dict[str, str]:
+        found = loaded.choice_lists.get(list_name)
+        if found is None:
+            return {}
+        return {
+            c.name: found.label(c.name, lang) or found.label(c.name, "nl") or c.name
+            for c in found.choices
+        }
+
+    return {
+        "steps": [
+            {
+                "slug": step.slug,
+                "number": step.number,
+                "title": step.text(lang).title,
+                "summary": step.text(lang).summary,
+                "lang": step.text(lang).lang,
+                "url": plan_url(lang, step.slug),
+                "pictogram": asset_url(f"pictograms/{step.pictogram}.svg"),
+            }
+            for step in loaded.steps
+        ],
+        "routes": [step.slug for step in routes[0]] if routes else [],
+        "kinds": labels("afspraak"),
+        "roles": labels("rol"),
+    }
 
 
 @bp.route("/<lang:lang>/vragen/", defaults={"municipality": None})

@@ -217,6 +217,7 @@ PUBLIC_PAGES = [
     "/en/gemeente/tilburg/plan/pip/",
     "/ar/vragen/",
     "/ti/gemeente/tilburg/vragen/hulp-in-uw-taal/",
+    "/ar/mijn-plan/",
 ]
 
 

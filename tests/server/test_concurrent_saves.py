@@ -44,7 +44,7 @@ class Save:
 
 def edit_page(lang: str) -> str:
     """Return the address of the side-by-side editor of the step in `lang`."""
-    return f"/editor/step/{STEP}/{lang}"
+    return f"/editor/step/{STEP}/{lang}?mode=text"  # the whole Markdown in one field
 
 
 def save(browser: Browser, attempt: Save, start: threading.Barrier) -> None:

@@ -123,8 +123,8 @@
     return lines.map(fold).join("\r\n") + "\r\n";
   }
 
-  function appointmentItem(appointment) {
-    var item = element("li", "appointment");
+  function appointmentItem(appointment, tag) {
+    var item = element(tag || "li", "appointment");
     var kind = element("p", "appointment-kind", appointment.kind.text);
     if (appointment.kind.dutch) { kind.lang = "nl"; kind.dir = "ltr"; }
     item.appendChild(kind);
@@ -176,7 +176,9 @@
     var coming = appointments.filter(function (a) { return day(a.date) >= today; });
     var next = root.querySelector("[data-next]");
     next.textContent = "";
-    next.appendChild(coming.length ? appointmentItem(coming[0]) : element("p", "", words.nextNone));
+    next.appendChild(
+      coming.length ? appointmentItem(coming[0], "div") : element("p", "", words.nextNone)
+    );
     var list = root.querySelector("[data-appointments]");
     list.textContent = "";
     if (!appointments.length) { list.appendChild(element("li", "", words.none)); }

@@ -1,0 +1,149 @@
+"""My plan on the phone, in Debian's chromium against gunicorn as `make run` starts it: the page
+shows a plan from its link in all four languages (Arabic right to left, Dutch places and times
+isolated), puts each appointment in the calendar with a reminder the day before (read back by
+the icalendar library), keeps the plan on the phone and removes it again, explains itself
+without JavaScript; and nothing of the plan reaches the server: not in any request the page
+makes, not in the access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import icalendar
+import pytest
+from playwright.sync_api import Browser, Page, Request
+
+from tests.browser.test_accessibility import assert_no_violations
+from tests.server.harness import Server
+
+PLACE = "Stadskantoor, Stadhuisplein 130, 5038 TC Tilburg"
+PHONE = "013 542 0000"
+TYPED_KIND = "Gesprek met de jobcoach"
+# Brede intake on 14 January 2027 at 9:30, a talk with the jobcoach on 1 February (no time);
+# the customer manager's phone. Route B1, now at the PIP step.
+FRAGMENT = (
+    "1!b1-route!pip!brede-intake,20270114,0930,Stadskantoor%2C+Stadhuisplein+130%2C+5038+TC+Tilburg"
+    "*'Gesprek+met+de+jobcoach,20270201,,Werkplein!klantregisseur,013+542+0000"
+)
+SECRETS = ("Stadhuisplein", "5038", "542", "20270114", "jobcoach", "Werkplein", "klantregisseur")
+PHONE_SIZE = {"width": 360, "height": 740}
+
+
+def open_plan(browser: Browser, server: Server, lang: str, requests: list[Request]) -> Page:
+    """Open the plan link on a phone-sized page that records every request it makes."""
+    context = browser.new_context(locale=lang, viewport=PHONE_SIZE, accept_downloads=True)
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request))
+    page.goto(f"http://127.0.0.1:{server.port}/{lang}/mijn-plan/#{FRAGMENT}")
+    page.locator("#my-plan").wait_for(state="visible")
+    return page
+
+
+def assert_nothing_of_the_plan_was_sent(requests: list[Request], server: Server) -> None:
+    """No request (address, headers, body) and no line of the access log holds plan data."""
+    assert requests, "no request was recorded"
+    for request in requests:
+        sent = " ".join([request.url, str(request.all_headers()), request.post_data or ""])
+        for secret in (*SECRETS, "mijn-plan/#"):
+            assert secret not in sent, f"{secret!r} was sent in {request.method} {request.url}"
+    log = server.access_log()
+    assert "/mijn-plan/" in log, "the page was not asked for at all?"
+    for secret in SECRETS:
+        assert secret not in log
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "ar", "ti"])
+def test_my_plan_shows_the_plan_in_each_language_and_sends_none_of_it(
+    server: Server, browser: Browser, lang: str
+) -> None:
+    requests: list[Request] = []
+    page = open_plan(browser, server, lang, requests)
+    html_dir = "rtl" if lang == "ar" else "ltr"
+    assert page.locator("html").get_attribute("dir") == html_dir
+    assert page.evaluate("() => getComputedStyle(document.body).direction") == html_dir
+    # The address bar no longer holds the plan; the phone's storage does.
+    assert page.evaluate("() => location.hash") == ""
+    assert page.evaluate("() => localStorage.getItem('wegwijs-my-plan')") == FRAGMENT
+    # What is next: the brede intake, its time and place isolated left to right.
+    next_up = page.locator("[data-next] .appointment")
+    assert "9:30" in next_up.inner_text() or "09:30" in next_up.inner_text()
+    place = next_up.locator(".appointment-place bdi")
+    assert place.inner_text() == PLACE
+    assert place.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert place.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    # Both appointments, the typed one in Dutch and marked so.
+    kinds = page.locator("[data-appointments] .appointment-kind")
+    assert kinds.count() == 2
+    assert kinds.nth(1).inner_text() == TYPED_KIND
+    assert kinds.nth(1).get_attribute("lang") == "nl"
+    # The steps of route B1 (not the other routes), the PIP marked as where she is now.
+    current = page.locator("[data-steps] [aria-current=step]")
+    assert current.count() == 1
+    assert current.locator("a").get_attribute("href") == f"/{lang}/plan/pip/"
+    links = page.locator("[data-steps] a").evaluate_all("links => links.map(a => a.pathname)")
+    assert f"/{lang}/plan/b1-route/" in links
+    assert f"/{lang}/plan/z-route/" not in links
+    assert page.locator("[data-steps] .my-step-done").count() >= 3
+    # The contact: what she does, and a phone number to call.
+    call = page.locator("[data-contacts] a.contact-phone")
+    assert call.get_attribute("href") == "tel:0135420000"
+    assert_no_violations(page)
+    # Opened again from the home screen (no link): the plan is still there.
+    page.goto(f"http://127.0.0.1:{server.port}/{lang}/mijn-plan/")
+    page.locator("#my-plan").wait_for(state="visible")
+    assert page.locator("[data-appointments] .appointment").count() == 2
+    assert_nothing_of_the_plan_was_sent(requests, server)
+
+
+def test_an_appointment_goes_into_the_calendar_with_a_reminder_the_day_before(
+    server: Server, browser: Browser, tmp_path: Path
+) -> None:
+    page = open_plan(browser, server, "ar", [])
+    with page.expect_download() as download:
+        page.locator("[data-appointments] .appointment").first.locator("a[download]").click()
+    saved = tmp_path / "afspraak.ics"
+    download.value.save_as(saved)
+    calendar = icalendar.Calendar.from_ical(saved.read_bytes())
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert event.decoded("DTSTART") == dt.datetime(2027, 1, 14, 9, 30)
+    assert str(event["LOCATION"]) == PLACE
+    assert str(event["SUMMARY"]), "the appointment has no name"
+    alarms = event.walk("VALARM")
+    assert len(alarms) == 1
+    assert alarms[0].decoded("TRIGGER") == -dt.timedelta(days=1)
+    # The appointment without a time is a whole day.
+    with page.expect_download() as download:
+        page.locator("[data-appointments] .appointment").nth(1).locator("a[download]").click()
+    download.value.save_as(saved)
+    event = icalendar.Calendar.from_ical(saved.read_bytes()).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == dt.date(2027, 2, 1)
+    assert str(event["SUMMARY"]) == TYPED_KIND
+
+
+def test_remove_my_plan_clears_it_from_the_phone(server: Server, browser: Browser) -> None:
+    page = open_plan(browser, server, "ti", [])
+    page.locator("[data-remove]").click()
+    assert page.locator("[data-message-removed]").is_visible()
+    assert page.locator("#my-plan").is_hidden()
+    assert page.evaluate("() => localStorage.getItem('wegwijs-my-plan')") is None
+    page.reload()
+    assert page.locator("[data-message-none]").is_visible()
+    # A broken link says so, and keeps nothing.
+    page.goto(f"http://127.0.0.1:{server.port}/ti/mijn-plan/#1!b1-route!pip!kapot")
+    assert page.locator("[data-message-broken]").is_visible()
+    assert page.evaluate("() => localStorage.getItem('wegwijs-my-plan')") is None
+
+
+def test_without_javascript_the_page_explains_how_to_read_the_plan_from_paper(
+    server: Server, browser: Browser
+) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="en")
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.port}/en/mijn-plan/#{FRAGMENT}")
+    main = page.locator("main").inner_text()
+    assert "Read your plan on the paper" in main
+    assert page.locator("#my-plan").is_hidden()
+    assert page.locator("main a[href='/en/plan/']").count() >= 1

@@ -31,7 +31,8 @@ from .database import db
 from .http import no_store
 from .i18n import languages
 from .personal_plan import personal_plan_html
-from .printing import pdf_response, printer, render_print_template
+from .plan_link import my_plan_url
+from .printing import pdf_response, personal_qr_code, printer, render_print_template
 from .staff_forms import MunicipalityForm, PersonalPlanForm
 from .texts import Field, Municipality
 
@@ -105,10 +106,15 @@ def personal_plan() -> Response:
     """Fill in a person's plan and print it in their language plus Dutch."""
     form = PersonalPlanForm()
     form.fill_choices()
+    if form.validate_on_submit() and request.form.get("action") == "phone":
+        # The code that puts the plan on the person's phone, on screen during the meeting.
+        plan = form.plan()
+        code, _width_mm = personal_qr_code(my_plan_url(plan))
+        return staff_page("staff/personal_plan.html", False, form=form, phone_qr=code)
     if form.validate_on_submit():
         pdf = printer().render(personal_plan_html(form.plan()))
         return pdf_response(pdf, "mijn-stappenplan.pdf")
-    return staff_page("staff/personal_plan.html", form.is_submitted(), form=form)
+    return staff_page("staff/personal_plan.html", form.is_submitted(), form=form, phone_qr=None)
 
 
 @bp.route("/letters/<slug>/", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ code that zbarimg reads from a 150 dpi scan of the sheet."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import subprocess
 from pathlib import Path
@@ -157,3 +158,42 @@ def test_the_longest_plan_prints_a_qr_code_read_from_a_150_dpi_scan(
     assert plan.contacts[2].phone == data["contacts-2-phone"]
     assert "N" * 20 not in links[0], "the person's name"
     assert "C" * 20 not in links[0], "a contact's name"
+
+
+def test_the_staff_form_shows_the_phone_code_on_screen(app: Flask, tmp_path: Path) -> None:
+    data = {
+        "name": NAME,
+        "language": "ar",
+        "municipality": "tilburg",
+        "route": "",
+        "current_step": "pip",
+        "contacts-0-name": CONTACT_NAME,
+        "contacts-0-role": "klantregisseur",
+        "contacts-0-phone": "013 542 0000",
+        "appointments-0-what": "brede intake",
+        "appointments-0-date": "14-1-2027",
+        "appointments-0-time": "9:30",
+        "appointments-0-place": "Stadskantoor",
+        "action": "phone",
+    }
+    response = app.test_client().post("/staff/personal-plan/", data=data)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    image = page.split('class="phone-qr" src="data:image/png;base64,', 1)[1].split('"', 1)[0]
+    png = tmp_path / "code.png"
+    png.write_bytes(base64.b64decode(image))
+    read = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
+    url = read.stdout.strip()
+    assert urlsplit(url).path == "/ar/mijn-plan/"
+    assert NAME not in url
+    assert CONTACT_NAME not in url
+    plan = read_fragment(urlsplit(url).fragment)
+    assert (plan.current, plan.appointments[0].kind, plan.appointments[0].place) == (
+        "pip",
+        "brede-intake",
+        "Stadskantoor",
+    )
+    assert plan.contacts[0].phone == "013 542 0000"
+    # The form keeps what was filled in, to print it afterwards.
+    assert f'value="{CONTACT_NAME}"' in page

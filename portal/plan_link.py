@@ -89,18 +89,16 @@ def picked_part(picked: Picked | None) -> str:
     return "'" + text_part(picked.typed)
 
 
+def appointment_part(kind: str, date: dt.date, time: dt.time | None, place: str) -> str:
+    """Return an appointment as it stands in a link; `kind` as picked_part gives it."""
+    hours = time.strftime("%H%M") if time else ""
+    return ",".join([kind, date.strftime("%Y%m%d"), hours, text_part(place)])
+
+
 def fragment_of(plan: PersonalPlan) -> str:
     """Return the fragment (without #) that puts a plan on a phone."""
     appointments = "*".join(
-        ",".join(
-            [
-                picked_part(a.what),
-                a.date.strftime("%Y%m%d"),
-                a.time.strftime("%H%M") if a.time else "",
-                text_part(a.place),
-            ]
-        )
-        for a in plan.appointments
+        appointment_part(picked_part(a.what), a.date, a.time, a.place) for a in plan.appointments
     )
     contacts = "*".join(f"{picked_part(c.role)},{text_part(c.phone)}" for c in plan.contacts)
     route = plan.route.slug if plan.route else ""

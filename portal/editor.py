@@ -57,6 +57,7 @@ from .textfiles import (
     empty_fields,
     file_text,
     read_fields,
+    read_front_matter,
 )
 from .texts import (
     PLACEHOLDER,
@@ -258,6 +259,13 @@ def translation_text(item: TranslatedItem, fields: TextFields, extra: dict[str, 
     return file_text(item.kind_info, fields, {"translated_from": translated_from} | extra)
 
 
+def outdated_on_disk(item: TranslatedItem, lang: str) -> bool:
+    """Say whether a translation's file was made from another Dutch text than the one on disk
+    (this worker's content may be a moment behind a change saved by another worker)."""
+    meta, _body, _line = read_front_matter(item.path_for(lang))
+    return bool(meta.get("translated_from") != dutch_hash(item.kind, item.source.path))
+
+
 def reload_content() -> None:
     """Let this worker show the saved text at once; other workers notice within seconds."""
     content.store().reload_now()
@@ -297,7 +305,7 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
         elif action == "preview" and not problems:
             preview = preview_html(item, fields, lang)
         elif action in ("save", "review") and not problems:
-            if action == "review" and (item.status(lang) == "outdated" or not path.is_file()):
+            if action == "review" and (not path.is_file() or outdated_on_disk(item, lang)):
                 abort(409)
             if action == "review" and fields["saved_by"] == current_user.email:
                 # Four eyes: whoever saved a text last does not also approve it.

@@ -87,7 +87,8 @@ def test_an_admin_adds_an_editor_of_some_languages_who_can_then_log_in(app: Flas
 def log_in_through_the_form_without_token(
     client: FlaskClient, email: str, password: str
 ) -> TestResponse:
-    """Post the login form (this app checks no CSRF token)."""
+    """Post the login form (this app checks no CSRF token), asking for English pages."""
+    client.set_cookie("lang", "en")
     return client.post("/staff/login", data={"email": email, "password": password})
 
 

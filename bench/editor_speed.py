@@ -25,10 +25,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.readme import write_results
 from tests.server.harness import Browser, Server, csrf_token, logged_in
 
-README = Path(__file__).resolve().parent / "README.md"
-START, END = "<!-- editor-results:start -->", "<!-- editor-results:end -->"
 RUNS = 5
 DUTCH_STEP = "/editor/step/brede-intake/nl"
 
@@ -121,7 +120,6 @@ def main() -> None:
         print(f"{name}: {seconds * 1000:.0f} ms")
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        START,
         f"Measured {when} with `.venv/bin/python -m bench.editor_speed` on "
         f"{platform.machine()} ({platform.python_version()}); gunicorn as `make run` starts it; "
         f"median of {RUNS} runs, over HTTP on 127.0.0.1.",
@@ -129,16 +127,8 @@ def main() -> None:
         "| what the editor does | waits |",
         "| --- | ---: |",
         *(f"| {name} | {seconds * 1000:.0f} ms |" for name, seconds in results),
-        END,
     ]
-    text = README.read_text(encoding="utf-8")
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + "\n".join(lines) + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n## The editor pages (`editor_speed.py`)\n\n"
-        text += "\n".join(lines) + "\n"
-    README.write_text(text, encoding="utf-8")
+    write_results("editor-results", "The editor pages (`editor_speed.py`)", lines)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.readme import write_results
 from portal.audio import CONVERT_SECONDS, convert
 
-README = Path(__file__).resolve().parent / "README.md"
-START, END = "<!-- recording-results:start -->", "<!-- recording-results:end -->"
 LENGTHS = (30, 120, 295)
 RUNS = 3
 MAX_BYTES = 6 * 1024 * 1024
@@ -61,7 +60,6 @@ def main() -> None:
             )
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        START,
         f"Measured {when} with `.venv/bin/python -m bench.recording_speed` on "
         f"{platform.machine()} ({platform.python_version()}); median of {RUNS} runs.",
         "",
@@ -70,16 +68,8 @@ def main() -> None:
         *(f"| {s} s | {a / 1e6:.2f} MB | {b / 1e6:.2f} MB | {t:.2f} s |" for s, a, b, t in rows),
         "",
         f"Time limit of one conversion: {CONVERT_SECONDS} s; gunicorn's worker timeout: 30 s.",
-        END,
     ]
-    text = README.read_text(encoding="utf-8")
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + "\n".join(lines) + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n## Converting a recording (`recording_speed.py`)\n\n"
-        text += "\n".join(lines) + "\n"
-    README.write_text(text, encoding="utf-8")
+    write_results("recording-results", "Converting a recording (`recording_speed.py`)", lines)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from portal.accounts import User, db, find_user
+from portal.accounts import User, db
 from tests.conftest import PASSWORD, ensure_account, log_in_as
-from tests.test_accounts import add_user
+from tests.test_accounts import account, add_user
 
 ACCOUNTS = "/admin/accounts"
 NEW_PASSWORD = "kleurrijke-fiets-over-de-dijk"  # noqa: S105 - a test account
@@ -40,15 +40,6 @@ def logged_in(app: Flask, role: str, languages: str = "*") -> tuple[FlaskClient,
     return client, user_id
 
 
-def stored(app: Flask, email: str) -> User | None:
-    """Return an account as the database has it now."""
-    with app.app_context():
-        user = find_user(email)
-        if user is not None:
-            db.session.expunge(user)
-        return user
-
-
 def test_only_admins_manage_accounts(app: Flask) -> None:
     assert app.test_client().get(ACCOUNTS).status_code == 302  # to the login page
     for role in ("staff", "editor"):
@@ -72,7 +63,7 @@ def test_an_admin_adds_an_editor_of_some_languages_who_can_then_log_in(app: Flas
         },
     )
     assert added.status_code == 302
-    user = stored(app, email)
+    user = account(app, email)
     assert user is not None
     assert (user.role, user.languages, user.disabled) == ("editor", ["ar", "ti"], False)
     assert [lang for lang in ("nl", "en", "ar", "ti") if user.may_edit(lang)] == ["ar", "ti"]
@@ -114,7 +105,7 @@ def test_a_wrong_account_is_named_and_not_added(
     refused = admin.post(ACCOUNTS, data={"email": email} | data)
     assert refused.status_code == 422
     assert says in refused.get_data(as_text=True)
-    assert stored(app, email) is None
+    assert account(app, email) is None
 
 
 def test_a_language_or_place_not_on_the_form_is_refused(app: Flask) -> None:
@@ -122,7 +113,7 @@ def test_a_language_or_place_not_on_the_form_is_refused(app: Flask) -> None:
     email = unique_email("vreemd")
     data = {"email": email, "role": "editor", "languages": "xx", "password": NEW_PASSWORD}
     assert admin.post(ACCOUNTS, data=data).status_code == 400
-    assert stored(app, email) is None
+    assert account(app, email) is None
 
 
 def test_disabling_an_account_ends_its_sessions_and_its_logins(app: Flask) -> None:
@@ -143,7 +134,7 @@ def test_disabling_an_account_ends_its_sessions_and_its_logins(app: Flask) -> No
     admin.post(f"{ACCOUNTS}/{editor_id}", data={"role": "editor", "languages": ["ar"]})
     again = log_in_through_the_form_without_token(app.test_client(), email, PASSWORD)
     assert again.status_code == 302
-    user = stored(app, email)
+    user = account(app, email)
     assert user is not None
     assert user.languages == ["ar"]
 
@@ -170,7 +161,7 @@ def test_users_add_gives_an_editor_their_languages(app: Flask) -> None:
     email = unique_email("cli")
     code, output = add_user(app, email, "--role", "editor", "--languages", "ar, ti")
     assert code == 0, output
-    user = stored(app, email)
+    user = account(app, email)
     assert user is not None
     assert user.languages == ["ar", "ti"]
     code, output = add_user(app, unique_email("alles"), "--role", "editor", "--languages", "all")

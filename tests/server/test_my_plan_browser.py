@@ -147,3 +147,28 @@ def test_without_javascript_the_page_explains_how_to_read_the_plan_from_paper(
     assert "Read your plan on the paper" in main
     assert page.locator("#my-plan").is_hidden()
     assert page.locator("main a[href='/en/plan/']").count() >= 1
+
+
+def test_my_plan_opens_without_a_connection_once_the_pack_is_saved(
+    server: Server, browser: Browser
+) -> None:
+    """Saved with the offline pack (issue 9's service worker), the page opens from the home
+    screen without a connection and shows the plan kept on the phone."""
+    context = browser.new_context(locale="ti", service_workers="allow", viewport=PHONE_SIZE)
+    page = context.new_page()
+    base = f"http://127.0.0.1:{server.port}"
+    page.goto(f"{base}/ti/mijn-plan/#{FRAGMENT}")
+    page.locator("#my-plan").wait_for(state="visible")
+    box = page.locator("section.save-offline")
+    box.locator("button[data-action=save-offline]").click()
+    box.and_(page.locator("[data-offline-state=saved]")).wait_for(timeout=120_000)
+    context.set_offline(True)
+    page.goto(f"{base}/ti/mijn-plan/")
+    page.locator("#my-plan").wait_for(state="visible")
+    assert page.locator("[data-appointments] .appointment").count() == 2
+    assert page.locator("[data-steps] [aria-current=step]").count() == 1
+    # The steps it links to open too.
+    page.locator("[data-steps] [aria-current=step] a").click()
+    page.wait_for_url(f"{base}/ti/plan/pip/")
+    assert page.locator("h1").first.inner_text().strip()
+    context.close()

@@ -89,8 +89,9 @@ def test_a_reader_saves_arabic_reads_it_offline_and_the_copy_follows_changes(
     pages = [path for path in files if path.endswith("/")]
     assert f"/ar/plan/{REMOVED_STEP[3:]}/" in pages
     assert "/ar/plan.pdf" in files
-    # Home, offline page, plan, 12 steps, the questions list and every questions page.
-    assert len(pages) == 2 + 1 + 12 + 1 + len(QUESTION_SLUGS)
+    # Home, offline page, plan, 12 steps, the questions list, every questions page, My plan.
+    assert len(pages) == 2 + 1 + 12 + 1 + len(QUESTION_SLUGS) + 1
+    assert "/ar/mijn-plan/" in pages
     assert "/ar/vragen/hulp-in-uw-taal/" in pages
     online_pdf = page.request.get(f"{base}/ar/plan.pdf").body()
 

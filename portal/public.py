@@ -381,11 +381,12 @@ def sitemap() -> Response:
 
 
 def public_page_paths() -> list[str]:
-    """Return the path of every public page: home, municipalities, the plan and every step,
-    in every language, in general and in every municipality's view."""
+    """Return the path of every public page: home, municipalities, My plan, the plan and every
+    step, in every language, in general and in every municipality's view."""
     paths = [url_for(".chooser")]
     for lang in languages():
         paths += [url_for(".home", lang=lang), url_for(".municipalities", lang=lang)]
+        paths.append(url_for(".my_plan", lang=lang))  # the same page for every plan
     plan = plan_pages(languages(), content.current())
     paths += [plan_url(lang, step, place) for lang, step, place in plan]
     topics = question_pages(languages(), content.current())

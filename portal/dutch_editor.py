@@ -11,7 +11,6 @@ content/ with the new text in it. A saved change makes every translation outdate
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,7 +18,6 @@ from pathlib import Path
 import yaml
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .checks import readability, site_errors
@@ -30,16 +28,14 @@ from .editor import (
     find_item,
     posted_fields,
     preview_html,
-    reload_content,
     require_language,
+    save_text,
 )
 from .facts import TOP_LEVEL
-from .history import SaveError, save_files, saving
 from .i18n import languages
 from .textfiles import SOURCE_LANGUAGE, TextFields, read_text, with_setting
 from .texts import TranslatedItem
 
-log = logging.getLogger(__name__)
 MAX_MEASURED_CHARACTERS = 100_000  # the live readability advice reads at most this much
 
 
@@ -174,16 +170,4 @@ def named(path: Path, folder: Path, message: str) -> str:
 
 def save_dutch(item: TranslatedItem, text: str) -> str:
     """Save a Dutch text; return saved, unchanged, conflict or failed."""
-    path = item.source.path
-    try:
-        with saving():
-            if file_code(path) != request.form.get("base"):
-                return "conflict"
-            message = f"nl: {item.kind} {item.slug} saved"
-            if not save_files({path: text}, message, current_user.email):
-                return "unchanged"
-    except SaveError as error:
-        log.error("save of %s failed: %s", path, error)
-        return "failed"
-    reload_content()
-    return "saved"
+    return save_text(item.source.path, lambda: text, f"nl: {item.kind} {item.slug} saved")

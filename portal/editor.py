@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from .textfiles import (
     file_text,
     read_fields,
     read_front_matter,
+    source_hash,
 )
 from .texts import (
     PLACEHOLDER,
@@ -170,30 +172,38 @@ def posted_fields(item: TranslatedItem, fields: TextFields) -> TextFields:
         posted["labels"] = {
             name: form.get(f"label-{name}", "").strip() for name in item.label_names
         }
-    if form.get("mode") == "segments":
-        posted["body"] = with_texts(dutch_segments(item), posted_segments(item))
-    else:
-        posted["body"] = form.get("body", "").replace("\r\n", "\n").strip() + "\n"
+    posted["body"] = form.get("body", "").replace("\r\n", "\n").strip() + "\n"
     return posted
 
 
-def dutch_segments(item: TranslatedItem) -> list[Segment]:
-    """Return the headings, paragraphs and list items of the Dutch text."""
-    return split_segments(fields_of(item, SOURCE_LANGUAGE)["body"])
+@dataclass(frozen=True)
+class DutchText:
+    """The Dutch text a translation is edited beside, read from its file once per request, so
+    that its parts and its code are of the same version."""
+
+    fields: TextFields
+    segments: list[Segment]  # its headings, paragraphs and list items
+    code: str  # what a translation records as the Dutch text it was made from
 
 
-def posted_segments(item: TranslatedItem) -> list[str]:
+def read_dutch(item: TranslatedItem) -> DutchText:
+    """Read the Dutch text of an item from its file (this worker's content may be a moment
+    behind a change saved by another worker)."""
+    fields = fields_of(item, SOURCE_LANGUAGE)
+    return DutchText(fields, split_segments(fields["body"]), source_hash(item.kind_info, fields))
+
+
+def posted_segments(dutch: DutchText) -> list[str]:
     """Return the translated segments the editor sent, one per Dutch segment."""
-    count = len(dutch_segments(item))
+    count = len(dutch.segments)
     return [" ".join(request.form.get(f"segment-{number}", "").split()) for number in range(count)]
 
 
-def segment_problems(item: TranslatedItem, texts: list[str]) -> list[str]:
+def segment_problems(dutch: DutchText, texts: list[str]) -> list[str]:
     """Check translated segments: each filled in, with the placeholders of its Dutch one, and
     still one heading, paragraph or list item."""
     problems = []
-    dutch = dutch_segments(item)
-    for number, (segment, text) in enumerate(zip(dutch, texts, strict=True), start=1):
+    for number, (segment, text) in enumerate(zip(dutch.segments, texts, strict=True), start=1):
         if not text:
             problems.append(_("Fill in part %(number)s.", number=number))
             continue
@@ -289,12 +299,15 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
     conflict = None
     preview = None
     base = file_code(path)
+    dutch = read_dutch(item)
     if request.method == "POST":
         if action != "review":
             fields = posted_fields(item, fields)
         if action != "review" and request.form.get("mode") == "segments":
-            problems = segment_problems(item, posted_segments(item))
-            if request.form.get("dutch") != dutch_hash(item.kind, item.source.path):
+            texts = posted_segments(dutch)
+            fields["body"] = with_texts(dutch.segments, texts)
+            problems = segment_problems(dutch, texts)
+            if request.form.get("dutch") != dutch.code:
                 # The parts sent belong to a Dutch text that has changed since.
                 problems = [_("The Dutch text changed while you were editing. Look again.")]
         problems = problems or problems_with(item, fields)
@@ -310,7 +323,8 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
             if action == "review" and fields["saved_by"] == current_user.email:
                 # Four eyes: whoever saved a text last does not also approve it.
                 problems.append(_("Someone else must review this text: you saved it last."))
-                return edit_page(item, lang, fields, base, problems, None, None, mode), 403
+                page = edit_page(item, dutch, lang, fields, base, problems, None, None, mode)
+                return page, 403
             outcome = save_translation(item, lang, fields, action)
             if outcome == "conflict":
                 conflict = fields_of(item, lang)
@@ -324,7 +338,7 @@ def edit(kind: str, slug: str, lang: str) -> Response | tuple[str, int] | str:
                 chosen = request.form.get("mode") if request.form.get("mode") == "text" else None
                 return redirect(url_for(".edit", kind=kind, slug=slug, lang=lang, mode=chosen))
     status = 409 if conflict else 422 if problems else 200
-    return edit_page(item, lang, fields, base, problems, conflict, preview, mode), status
+    return edit_page(item, dutch, lang, fields, base, problems, conflict, preview, mode), status
 
 
 EDIT_MODES = ("segments", "text")
@@ -343,11 +357,12 @@ class SegmentRow:
     matches: list[Match]
 
 
-def segment_rows(item: TranslatedItem, lang: str, fields: TextFields) -> list[SegmentRow]:
+def segment_rows(
+    item: TranslatedItem, dutch: DutchText, lang: str, fields: TextFields
+) -> list[SegmentRow]:
     """Return the segments of a text to translate one by one."""
-    dutch = dutch_segments(item)
     if request.method == "POST" and request.form.get("mode") == "segments":
-        texts = posted_segments(item)
+        texts = posted_segments(dutch)
     else:
         texts = texts_by_segment(item, lang, fields["body"])
     loaded = content.current()
@@ -361,12 +376,13 @@ def segment_rows(item: TranslatedItem, lang: str, fields: TextFields) -> list[Se
             loaded.terms_of(segment.text),
             matches(remembered, segment.text, skip=text),
         )
-        for number, (segment, text) in enumerate(zip(dutch, texts, strict=True))
+        for number, (segment, text) in enumerate(zip(dutch.segments, texts, strict=True))
     ]
 
 
 def edit_page(
     item: TranslatedItem,
+    dutch: DutchText,
     lang: str,
     fields: TextFields,
     base: str,
@@ -379,13 +395,13 @@ def edit_page(
     return render_template(
         "editor/edit.html",
         mode=mode,
-        segments=segment_rows(item, lang, fields) if mode == "segments" else [],
-        dutch_code=dutch_hash(item.kind, item.source.path),
+        segments=segment_rows(item, dutch, lang, fields) if mode == "segments" else [],
+        dutch_code=dutch.code,
         item=item,
         lang=lang,
         info=languages()[lang],
         fields=fields,
-        source=fields_of(item, SOURCE_LANGUAGE),
+        source=dutch.fields,
         base=base,
         problems=problems,
         conflict=conflict,
@@ -419,21 +435,33 @@ def save_translation(item: TranslatedItem, lang: str, fields: TextFields, action
             "reviewed_by": current_user.email,
             "reviewed_at": dt.date.today().isoformat(),
         }
-    path = item.path_for(lang)
     what = "reviewed" if action == "review" else "saved"
-    message = f"{lang}: {item.kind} {item.slug} {what}"
+    outcome = save_text(
+        item.path_for(lang),
+        lambda: translation_text(item, fields, extra),
+        f"{lang}: {item.kind} {item.slug} {what}",
+    )
+    return what if outcome == "saved" else outcome
+
+
+def save_text(path: Path, make_text: Callable[[], str], message: str) -> str:
+    """Write and commit one text file; return saved, unchanged, conflict or failed.
+
+    Under the save lock: the file must still be the one this editor opened (the form's
+    `base`), else conflict; `make_text` runs there too, so that what it reads (the Dutch
+    text a translation records) cannot change before the write. failed: nothing is kept.
+    """
     try:
         with saving():
             if file_code(path) != request.form.get("base"):
                 return "conflict"
-            text = translation_text(item, fields, extra)
-            if not save_files({path: text}, message, current_user.email):
+            if not save_files({path: make_text()}, message, current_user.email):
                 return "unchanged"
     except SaveError as error:
         log.error("save of %s failed: %s", path, error)
         return "failed"
     reload_content()
-    return what
+    return "saved"
 
 
 def preview_html(item: TranslatedItem, fields: TextFields, lang: str) -> Markup:

@@ -19,7 +19,14 @@ from .addresses import online_url
 from .i18n import languages, local_date, local_day, local_time
 from .loading import PERSON_FIELDS
 from .markup import fill_placeholders
-from .printing import print_in_parallel, render_in, render_print_template
+from .plan_link import choice_part, letter_appointment_fragment
+from .printing import (
+    personal_qr_code,
+    print_in_parallel,
+    qr_code,
+    render_in,
+    render_print_template,
+)
 from .textfiles import SOURCE_LANGUAGE
 from .texts import Choice, Field, Form, Letter, Municipality
 from .validation import check_value
@@ -59,6 +66,13 @@ OPTIONAL_FIELDS = {"tussenvoegsel"}
 # Values printed as staff typed them, in Dutch letters on every page; `text` is the staff's
 # own words, which a translated page cannot translate (see Person.own_words).
 TYPED_AS_IS = {"text", "name", "place", "email", "phone", "postcode", "signatory"}
+# A letter that names a date `datum` invites to an appointment (at `tijd`, in `locatie`, of the
+# kind `afspraak` on a reminder): its QR code carries the appointment after # in its address,
+# so one scan shows it on the step's page and puts it in the phone's calendar.
+APPOINTMENT_DATE = "datum"
+APPOINTMENT_TIME = "tijd"
+APPOINTMENT_PLACE = "locatie"
+APPOINTMENT_KIND = "afspraak"  # also the name of the list of kinds (content/choices/)
 # People per WeasyPrint document in a batch: bounds memory, and documents are joined by pypdf.
 PEOPLE_PER_DOCUMENT = 20
 
@@ -238,6 +252,10 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
     appointment = person.picked_choice()
     step = appointment.step if appointment is not None else letter.step
     bring = appointment.bring if appointment is not None else letter.bring
+    code_url = online_url(person.lang, step, municipality)
+    fragment = appointment_fragment(letter, person)
+    # The appointment makes the code personal: made for this letter only, never cached.
+    code = qr_code(code_url) if fragment is None else personal_qr_code(f"{code_url}#{fragment}")[0]
     return [
         render_in(
             lang,
@@ -259,11 +277,40 @@ def letter_pages(letter: Letter, municipality: Municipality, person: Person) -> 
             signatory=municipality.signatory(person.values.get("ondertekenaar", "")),
             interpreter=interpreter_language(letter, person, lang),
             bring=bring,
-            online_url=online_url(person.lang, step, municipality),
+            code=code,
+            code_has_appointment=fragment is not None,
             can_listen=can_listen(step, person.lang),
         )
         for number, lang in enumerate(page_languages(letter, person.lang))
     ]
+
+
+def appointment_fragment(letter: Letter, person: Person) -> str | None:
+    """Return what a letter's QR code adds after # to carry its appointment (date, time and
+    place; never a name), or None for a letter without a date of an appointment."""
+    date = person.dates.get(APPOINTMENT_DATE)
+    if date is None:
+        return None
+    return letter_appointment_fragment(
+        appointment_kind(letter, person),
+        date,
+        person.times.get(APPOINTMENT_TIME),
+        person.values.get(APPOINTMENT_PLACE, ""),
+    )
+
+
+def appointment_kind(letter: Letter, person: Person) -> str:
+    """Return the kind of a letter's appointment as a link names it: the one a reminder picked
+    or typed, else the kind that belongs to the letter's step, else the letter's Dutch name."""
+    if APPOINTMENT_KIND in person.picked:
+        return person.picked[APPOINTMENT_KIND][1]
+    if person.values.get(APPOINTMENT_KIND):
+        return choice_part(None, person.values[APPOINTMENT_KIND])
+    kinds = content.current().choice_lists.get(APPOINTMENT_KIND)
+    of_step = None
+    if kinds is not None and letter.step is not None:
+        of_step = next((c.name for c in kinds.choices if c.step == letter.step), None)
+    return choice_part(of_step, letter.title)
 
 
 def can_listen(step_slug: str | None, lang: str) -> bool:

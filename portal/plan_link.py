@@ -3,7 +3,9 @@
 The fragment (the part after #) never reaches a server: browsers do not send it. It holds the
 learning route, the current step, the appointments (kind, date, time, place) and the roles and
 phone numbers of the contacts; never the person's name or address, nor a contact's name.
-static/js/my-plan.js reads it on /<lang>/mijn-plan/. Version 1:
+static/js/my-plan.js reads it on /<lang>/mijn-plan/ (with static/js/appointment.js, which
+also shows the one appointment a letter's QR code carries as `#afspraak=<appointment>`).
+Version 1:
 
     1!<route>!<current step>!<appointment>*<appointment>!<contact>*<contact>
 
@@ -29,6 +31,9 @@ if TYPE_CHECKING:  # personal_plan puts this module's link on the print
     from .texts import Picked
 
 VERSION = "1"
+# A letter's QR code opens a step (or the plan) with its appointment after this (no version:
+# one appointment, in the format of a plan link's appointments).
+LETTER_APPOINTMENT = "afspraak="
 # ASCII signs a text keeps as they are: readable in the link, and none is a separator.
 KEPT = "./-:()&;=@?$"
 SLUG = re.compile(r"[a-z0-9-]*")
@@ -84,9 +89,12 @@ def picked_part(picked: Picked | None) -> str:
     """Return a kind of appointment or a role as it stands in the link."""
     if picked is None:
         return ""
-    if picked.choice is not None:
-        return picked.choice.name
-    return "'" + text_part(picked.typed)
+    return choice_part(picked.choice.name if picked.choice is not None else None, picked.typed)
+
+
+def choice_part(choice: str | None, typed: str) -> str:
+    """Return a choice's name, or else the Dutch text staff typed, as it stands in a link."""
+    return choice if choice is not None else "'" + text_part(typed)
 
 
 def appointment_part(kind: str, date: dt.date, time: dt.time | None, place: str) -> str:
@@ -103,6 +111,23 @@ def fragment_of(plan: PersonalPlan) -> str:
     contacts = "*".join(f"{picked_part(c.role)},{text_part(c.phone)}" for c in plan.contacts)
     route = plan.route.slug if plan.route else ""
     return "!".join([VERSION, route, plan.current.slug, appointments, contacts])
+
+
+def letter_appointment_fragment(kind: str, date: dt.date, time: dt.time | None, place: str) -> str:
+    """Return the fragment (without #) that a letter's QR code adds to the page it opens, so
+    that one scan shows the appointment and puts it in the phone's calendar."""
+    return LETTER_APPOINTMENT + appointment_part(kind, date, time, place)
+
+
+def read_letter_appointment(fragment: str) -> LinkAppointment:
+    """Return the appointment a letter's fragment holds; raise LinkError for anything else."""
+    fragment = fragment.removeprefix("#")
+    if not fragment.startswith(LETTER_APPOINTMENT):
+        raise LinkError("not a letter's appointment")
+    try:
+        return read_appointment(fragment.removeprefix(LETTER_APPOINTMENT))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise LinkError(str(error)) from error
 
 
 def my_plan_url(plan: PersonalPlan) -> str:

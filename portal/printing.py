@@ -280,6 +280,7 @@ def personal_qr_code(url: str) -> tuple[str, float]:
     while its page is made."""
     code = segno.make(url, error="m")
     width_mm = code.symbol_size(border=2)[0] * PERSONAL_QR_MODULE_MM
+    # 8 pixels per square: letter.css sizes a letter's appointment code by this (406.4 dpi).
     return str(code.png_data_uri(scale=8, border=2, dark="#000000")), width_mm
 
 

@@ -112,6 +112,12 @@ def address_helpers() -> dict[str, Any]:
     }
 
 
+@bp.app_context_processor
+def appointment_helpers() -> dict[str, Any]:
+    """Give the pages that show appointments from a link what the kinds are called."""
+    return {"choice_labels": choice_labels}
+
+
 @bp.route("/")
 def index() -> Response:
     """Send a visitor to their language, or show the language chooser."""
@@ -195,19 +201,9 @@ def my_plan(lang: str) -> Response:
 
 def my_plan_data(lang: str) -> dict[str, Any]:
     """Return what the page needs to show any plan in `lang`: the steps, the learning routes,
-    and what the kinds of appointment and the roles of contacts are called."""
+    and what the roles of contacts are called (the kinds of appointment: appointment_words)."""
     loaded = content.current()
     routes = loaded.alternatives()
-
-    def labels(list_name: str) -> dict[str, str]:
-        found = loaded.choice_lists.get(list_name)
-        if found is None:
-            return {}
-        return {
-            c.name: found.label(c.name, lang) or found.label(c.name, "nl") or c.name
-            for c in found.choices
-        }
-
     return {
         "steps": [
             {
@@ -222,8 +218,19 @@ def my_plan_data(lang: str) -> dict[str, Any]:
             for step in loaded.steps
         ],
         "routes": [step.slug for step in routes[0]] if routes else [],
-        "kinds": labels("afspraak"),
-        "roles": labels("rol"),
+        "roles": choice_labels("rol", lang),
+    }
+
+
+def choice_labels(list_name: str, lang: str) -> dict[str, str]:
+    """Return what the choices of a list are called in `lang` (in Dutch where not translated):
+    a link names a kind of appointment or a role by its choice's name."""
+    found = content.current().choice_lists.get(list_name)
+    if found is None:
+        return {}
+    return {
+        c.name: found.label(c.name, lang) or found.label(c.name, "nl") or c.name
+        for c in found.choices
     }
 
 

@@ -596,10 +596,13 @@ def test_markdown_from_editors_is_sanitised(editor: FlaskClient) -> None:
     assert ">klik<" in main
     for forbidden in FORBIDDEN:
         assert forbidden not in main, f"the public page has {forbidden!r}"
-    # The page's own script (saving for offline) is the only one, from our static files.
-    scripts = re.findall(r"<script[^>]*>", head)
-    assert len(scripts) == 1
-    assert re.fullmatch(r'<script src="/static/\w+/js/offline\.js" defer>', scripts[0])
+    # The page's own scripts (saving for offline, a letter's appointment) are the only ones,
+    # from our static files.
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert [re.sub(r"/static/\w+/", "/static/", script) for script in scripts] == [
+        '<script src="/static/js/offline.js" defer>',
+        '<script src="/static/js/appointment.js" defer>',
+    ]
 
 
 # --- Letters --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
 from babel.dates import format_date
@@ -20,6 +21,8 @@ from werkzeug.test import TestResponse
 
 from portal.letters import letter_fields
 from portal.loading import ContentError, load_content
+from portal.plan_link import read_letter_appointment
+from portal.printing import qr_code
 from portal.texts import Field, Letter
 from tests.catalogs import app_message
 from tests.conftest import (
@@ -794,10 +797,72 @@ def test_the_qr_code_leads_to_the_step_in_the_persons_language(
     # The reminder has no step of its own: its QR code leads to the appointment's (BY_NAME
     # picks the brede intake).
     step = letter.step or "brede-intake"
-    # No PORTAL_PUBLIC_BASE_URL in the tests: the address the request came in on.
-    expected = f"http://localhost/{lang}/gemeente/{MUNICIPALITY}/plan/{step}/"
+    # No PORTAL_PUBLIC_BASE_URL in the tests: the address the request came in on. After #,
+    # the appointment: its kind (the step's), date, time and place, as staff typed them.
+    expected = (
+        f"http://localhost/{lang}/gemeente/{MUNICIPALITY}/plan/{step}/"
+        f"#afspraak={step},20261203,0930,Stadskantoor%2C+kamer+2"
+    )
     pdf = letters.pdf(slug, lang)
     # The Dutch page too leads to the person's language: the person scans it.
     pages_to_check = [1] if lang == "nl" else ([1, 2] if slug == LETTERS[0] else [1])
     for number in pages_to_check:
         assert qr_codes(pdf, number) == [expected], (slug, lang, number)
+    appointment = read_letter_appointment(expected.partition("#")[2])
+    assert (appointment.kind, appointment.date, appointment.time, appointment.place) == (
+        step,
+        dt.date(2026, 12, 3),
+        dt.time(9, 30),
+        BY_NAME["locatie"],
+    )
+
+
+def test_the_qr_code_carries_no_name_address_or_contact(letters: Letters) -> None:
+    [code] = qr_codes(letters.pdf("uitnodiging-brede-intake", "ar"), 1)
+    read = unquote_plus(code)
+    personal = [*PERSON.values(), *ADDRESS, "5038 AB"]
+    contacts = ("klantregisseur", "contactpersoon", "telefoon", "email")
+    personal += [BY_NAME[name] for name in contacts]
+    assert [value for value in personal if value in read] == []
+    assert BY_NAME["locatie"] in read
+
+
+def test_a_reminder_in_staffs_own_words_carries_those_words_to_the_plan(letters: Letters) -> None:
+    kind = "Gesprek met de huisarts"
+    [code] = qr_codes(letters.pdf("herinnering-afspraak", "ti", afspraak=kind), 1)
+    # No step of its own: the code leads to the whole plan, the kind as typed (in Dutch).
+    assert code.startswith(f"http://localhost/ti/gemeente/{MUNICIPALITY}/plan/#afspraak='")
+    appointment = read_letter_appointment(code.partition("#")[2])
+    assert (appointment.kind, appointment.typed) == (kind, True)
+
+
+# The longest place the form takes (200 characters), with letters outside ASCII that the code
+# carries as three signs each.
+LONGEST_PLACE = (
+    "Wijkcentrum Café De Schakel (ingang aan de achterkant, naast de bibliotheek), "
+    "Burgemeester Van Meursstraat 181, kamer 3.14 op de derde verdieping; meld u bij de "
+    "balie van het Werkplein, Tilburg-Noord."
+)
+
+
+@pytest.mark.parametrize("lang", ["nl", "ti"])
+def test_the_longest_place_fits_the_page_and_a_150_dpi_scan_reads_its_code(
+    letters: Letters, lang: str
+) -> None:
+    assert len(LONGEST_PLACE) == 200
+    pdf = letters.pdf("uitnodiging-brede-intake", lang, locatie=LONGEST_PLACE)
+    assert page_count(pdf) == (1 if lang == "nl" else 2)
+    [code] = qr_codes(pdf, 1)  # qr_codes scans at 150 dpi, as a cheap phone sees paper
+    assert read_letter_appointment(code.partition("#")[2]).place == LONGEST_PLACE
+
+
+def test_a_code_with_an_appointment_is_never_kept_in_the_code_cache(staff_app: Flask) -> None:
+    # Public codes (a step, the plan) are cached for a mail merge; one with an appointment is
+    # made for its letter only and forgotten with it.
+    values = letter_values(staff_app, "uitnodiging-pip", "ar", locatie="Wijkcentrum Noord")
+    before = qr_code.cache_info()
+    response = staff_app.test_client().post("/staff/letters/uitnodiging-pip/", data=values)
+    assert response.status_code == 200
+    assert "#afspraak=pip," in qr_codes(response.data, 1)[0]
+    after = qr_code.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)

@@ -1,7 +1,8 @@
 // My plan: a person's own plan, read from the address after # (browsers never send that part
 // to a server) and kept in this phone's storage, never on the server. The format is written
 // by portal/plan_link.py:  1!route!step!kind,YYYYMMDD,HHMM,place*...!role,phone*...
-// Everything is shown with textContent: nothing from the address becomes HTML.
+// The appointments are read and shown by appointment.js. Everything is shown with
+// textContent: nothing from the address becomes HTML.
 "use strict";
 (function () {
   var KEY = "wegwijs-my-plan";
@@ -10,17 +11,9 @@
   var empty = document.getElementById("no-plan");
   var words = document.getElementById("plan-words").dataset;
   var data = JSON.parse(words.plan);
-  var lang = document.documentElement.lang;
 
-  function text(part) {
-    return decodeURIComponent(part.replace(/\+/g, " "));
-  }
-
-  function picked(part, labels) {
-    if (part.charAt(0) === "'") { return { text: text(part.slice(1)), dutch: true }; }
-    if (!SLUG.test(part) || !part) { throw new Error("not a choice"); }
-    return { text: labels[part] || part, dutch: !labels[part] };
-  }
+  var shared = WegwijsAppointments;
+  var element = shared.element;
 
   function parse(fragment) {
     var parts = fragment.split("!");
@@ -31,121 +24,13 @@
     return {
       route: parts[1],
       current: parts[2],
-      appointments: (parts[3] ? parts[3].split("*") : []).map(function (part) {
-        var f = part.split(",");
-        if (f.length !== 4 || !/^\d{8}$/.test(f[1]) || !/^(\d{4})?$/.test(f[2])) {
-          throw new Error("not an appointment");
-        }
-        return { kind: picked(f[0], data.kinds), date: f[1], time: f[2], place: text(f[3]) };
-      }),
+      appointments: (parts[3] ? parts[3].split("*") : []).map(shared.parse),
       contacts: (parts[4] ? parts[4].split("*") : []).map(function (part) {
         var f = part.split(",");
         if (f.length !== 2) { throw new Error("not a contact"); }
-        return { role: f[0] ? picked(f[0], data.roles) : null, phone: text(f[1]) };
+        return { role: f[0] ? shared.picked(f[0], data.roles) : null, phone: shared.text(f[1]) };
       })
     };
-  }
-
-  function element(name, className, content) {
-    var node = document.createElement(name);
-    if (className) { node.className = className; }
-    if (content !== undefined) { node.textContent = content; }
-    return node;
-  }
-
-  // Dutch words, times and phone numbers are isolated, so they never scramble in Arabic.
-  function isolated(content, dutch) {
-    var node = element("bdi", "", content);
-    node.dir = "ltr";
-    if (dutch) { node.lang = "nl"; }
-    return node;
-  }
-
-  function day(yyyymmdd) {
-    return new Date(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8));
-  }
-
-  function dateText(yyyymmdd) {
-    var numeric = yyyymmdd.slice(6, 8) + "-" + yyyymmdd.slice(4, 6) + "-" + yyyymmdd.slice(0, 4);
-    if (!Intl.DateTimeFormat.supportedLocalesOf([lang]).length) { return numeric; }
-    return new Intl.DateTimeFormat(lang, {
-      weekday: "long", day: "numeric", month: "long", year: "numeric"
-    }).format(day(yyyymmdd));
-  }
-
-  function timeText(hhmm) {
-    return hhmm.slice(0, 2) + ":" + hhmm.slice(2, 4);
-  }
-
-  // iCalendar (RFC 5545): text escaped, lines folded at 75 bytes, a reminder the day before.
-  function icsText(value) {
-    return value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
-      .replace(/\r?\n/g, "\\n");
-  }
-
-  function fold(line) {
-    var encoder = new TextEncoder();
-    var lines = [];
-    var current = "";
-    var bytes = 0;
-    Array.from(line).forEach(function (character) {
-      var size = encoder.encode(character).length;
-      if (bytes + size > 75) {
-        lines.push(current);
-        current = " ";
-        bytes = 1;
-      }
-      current += character;
-      bytes += size;
-    });
-    lines.push(current);
-    return lines.join("\r\n");
-  }
-
-  function calendarFile(appointment) {
-    var stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
-    var start = appointment.time
-      ? ["DTSTART:" + appointment.date + "T" + appointment.time + "00", "DURATION:PT1H"]
-      : ["DTSTART;VALUE=DATE:" + appointment.date, "DURATION:P1D"];
-    var lines = [
-      "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Wegwijs//Mijn plan//NL", "CALSCALE:GREGORIAN",
-      "BEGIN:VEVENT",
-      "UID:" + appointment.date + appointment.time + "-" + Math.random().toString(36).slice(2) +
-        "@wegwijs",
-      "DTSTAMP:" + stamp
-    ].concat(start, [
-      "SUMMARY:" + icsText(appointment.kind.text),
-      "LOCATION:" + icsText(appointment.place),
-      "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D",
-      "DESCRIPTION:" + icsText(words.reminder),
-      "END:VALARM", "END:VEVENT", "END:VCALENDAR"
-    ]);
-    return lines.map(fold).join("\r\n") + "\r\n";
-  }
-
-  function appointmentItem(appointment, tag) {
-    var item = element(tag || "li", "appointment");
-    var kind = element("p", "appointment-kind", appointment.kind.text);
-    if (appointment.kind.dutch) { kind.lang = "nl"; kind.dir = "ltr"; }
-    item.appendChild(kind);
-    var when = element("p", "appointment-when");
-    when.appendChild(document.createTextNode(dateText(appointment.date)));
-    if (appointment.time) {
-      when.appendChild(document.createTextNode(" · "));
-      when.appendChild(isolated(timeText(appointment.time)));
-    }
-    item.appendChild(when);
-    if (appointment.place) {
-      var where = element("p", "appointment-place");
-      where.appendChild(isolated(appointment.place, true));
-      item.appendChild(where);
-    }
-    var link = element("a", "button button-secondary", words.calendar);
-    var file = new Blob([calendarFile(appointment)], { type: "text/calendar" });
-    link.href = URL.createObjectURL(file);
-    link.download = "afspraak-" + appointment.date + ".ics";
-    item.appendChild(link);
-    return item;
   }
 
   function stepItem(step, state) {
@@ -173,16 +58,16 @@
     var appointments = plan.appointments.slice().sort(function (a, b) {
       return (a.date + a.time).localeCompare(b.date + b.time);
     });
-    var coming = appointments.filter(function (a) { return day(a.date) >= today; });
+    var coming = appointments.filter(function (a) { return shared.day(a.date) >= today; });
     var next = root.querySelector("[data-next]");
     next.textContent = "";
     next.appendChild(
-      coming.length ? appointmentItem(coming[0], "div") : element("p", "", words.nextNone)
+      coming.length ? shared.item(coming[0], "div") : element("p", "", words.nextNone)
     );
     var list = root.querySelector("[data-appointments]");
     list.textContent = "";
     if (!appointments.length) { list.appendChild(element("li", "", words.none)); }
-    appointments.forEach(function (a) { list.appendChild(appointmentItem(a)); });
+    appointments.forEach(function (a) { list.appendChild(shared.item(a)); });
 
     var current = data.steps.filter(function (s) { return s.slug === plan.current; })[0];
     var steps = root.querySelector("[data-steps]");
@@ -214,7 +99,7 @@
         var call = element("a", "contact-phone");
         call.href = "tel:" + contact.phone.replace(/[^\d+]/g, "");
         call.setAttribute("aria-label", words.call + " " + contact.phone);
-        call.appendChild(isolated(contact.phone));
+        call.appendChild(shared.isolated(contact.phone));
         item.appendChild(call);
       }
       contacts.appendChild(item);

@@ -3,11 +3,13 @@ shows a plan from its link in all four languages (Arabic right to left, Dutch pl
 isolated), puts each appointment in the calendar with a reminder the day before (read back by
 the icalendar library), keeps the plan on the phone and removes it again, explains itself
 without JavaScript; and nothing of the plan reaches the server: not in any request the page
-makes, not in the access log."""
+makes, not in the access log. A letter's QR code opens its step with the appointment on top,
+ready for the calendar, just as privately."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import icalendar
@@ -15,7 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Request
 
 from tests.browser.test_accessibility import assert_no_violations
-from tests.server.harness import Server
+from tests.pdf_tools import qr_codes
+from tests.server.harness import LETTER, MUNICIPALITY, PERSON, Server, csrf_token, logged_in
 
 PLACE = "Stadskantoor, Stadhuisplein 130, 5038 TC Tilburg"
 PHONE = "013 542 0000"
@@ -171,4 +174,66 @@ def test_my_plan_opens_without_a_connection_once_the_pack_is_saved(
     page.locator("[data-steps] [aria-current=step] a").click()
     page.wait_for_url(f"{base}/ti/plan/pip/")
     assert page.locator("h1").first.inner_text().strip()
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "ti"])
+def test_a_letters_code_shows_its_appointment_and_puts_it_in_the_calendar(
+    server: Server, browser: Browser, tmp_path: Path, lang: str
+) -> None:
+    """The invitation to the brede intake, printed by gunicorn, scanned from a 150 dpi page:
+    the step opens in the person's language with the appointment, which goes into the
+    calendar; no request and no log line carries it."""
+    staff = logged_in(server.port, server.account(f"brief-{lang}@example.org", "staff"))
+    letter = f"/staff/letters/{LETTER}/"
+    place = "Stadswinkel Tilburg, Stadhuisplein 130"
+    fields = {"csrf_token": csrf_token(staff.get(letter).text), "action": "pdf"}
+    values = PERSON | {"municipality": MUNICIPALITY, "taal": lang, "locatie": place}
+    reply = staff.post(letter, values | fields)
+    assert reply.status == 200, reply
+    [code] = qr_codes(reply.body, 1)
+    path = f"/{lang}/gemeente/{MUNICIPALITY}/plan/brede-intake/"
+    assert code.startswith(f"http://127.0.0.1:{server.port}{path}#afspraak=brede-intake,")
+    requests: list[Request] = []
+    context = browser.new_context(locale=lang, viewport=PHONE_SIZE, accept_downloads=True)
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request))
+    page.goto(code)
+    card = page.locator("#letter-appointment")
+    card.wait_for(state="visible")
+    # Above the step's text, in the reader's language: the kind (as the list calls it in
+    # that language), the date, the time and the place isolated left to right.
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    kinds = json.loads(page.locator("#appointment-words").get_attribute("data-kinds") or "")
+    assert card.locator(".appointment-kind").inner_text() == kinds["brede-intake"]
+    assert kinds["brede-intake"] != "Brede intake", "the kind is not translated"
+    assert card.locator(".appointment-kind").get_attribute("lang") is None
+    assert "09:30" in card.inner_text()
+    shown_place = card.locator(".appointment-place bdi")
+    assert shown_place.inner_text() == place
+    assert shown_place.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert page.locator("h1").first.inner_text().strip()
+    assert_no_violations(page)
+    with page.expect_download() as download:
+        card.locator("a[download]").click()
+    saved = tmp_path / "afspraak.ics"
+    download.value.save_as(saved)
+    event = icalendar.Calendar.from_ical(saved.read_bytes()).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == dt.datetime(2026, 12, 3, 9, 30)
+    assert str(event["LOCATION"]) == place
+    assert event.walk("VALARM")[0].decoded("TRIGGER") == -dt.timedelta(days=1)
+    # Nothing of the appointment went to the server, nor did the person's name.
+    assert requests, "no request was recorded"
+    secrets = ("Stadhuisplein", "20261203", "afspraak=", PERSON["achternaam"])
+    for request in requests:
+        sent = " ".join([request.url, str(request.all_headers()), request.post_data or ""])
+        assert [secret for secret in secrets if secret in sent] == [], request.url
+    log = server.access_log()
+    assert path in log, "the step was not asked for at all?"
+    assert [secret for secret in secrets if secret in log] == []
+    # A code whose appointment is not whole says so, and the step is still there.
+    page.goto(f"http://127.0.0.1:{server.port}{path}#afspraak=brede-intake,2026")
+    card.wait_for(state="visible")
+    assert card.locator(".appointment").count() == 0
+    assert card.locator("p").inner_text().strip()
     context.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import icalendar
@@ -19,6 +20,7 @@ from playwright.sync_api import Browser, Page, Request
 from tests.browser.test_accessibility import assert_no_violations
 from tests.pdf_tools import qr_codes
 from tests.server.harness import LETTER, MUNICIPALITY, PERSON, Server, csrf_token, logged_in
+from tests.server.test_editor_browser import open_logged_in
 
 PLACE = "Stadskantoor, Stadhuisplein 130, 5038 TC Tilburg"
 PHONE = "013 542 0000"
@@ -237,3 +239,27 @@ def test_a_letters_code_shows_its_appointment_and_puts_it_in_the_calendar(
     assert card.locator(".appointment").count() == 0
     assert card.locator("p").inner_text().strip()
     context.close()
+
+
+def test_the_letters_preview_shows_a_code_to_scan_from_the_screen(
+    server: Server, browser: Browser, tmp_path: Path
+) -> None:
+    """Staff can put the appointment on the person's phone during the meeting, from the
+    letter's preview, without printing."""
+    email = server.account("voorbeeld-brief@example.org", "staff")
+    page = open_logged_in(browser, server, email, f"/staff/letters/{LETTER}/")
+    for name, value in (PERSON | {"locatie": "Stadswinkel Tilburg"}).items():
+        if name != "taal":
+            page.fill(f"[name={name}]", value)
+    page.select_option("[name=taal]", "ti")
+    with page.expect_navigation():
+        page.locator("button[value=preview]").click()
+    code = page.locator(".preview-page").first.locator("img.qr-appointment")
+    shot = tmp_path / "code.png"
+    code.screenshot(path=str(shot))
+    read = subprocess.run(["zbarimg", "-q", "--raw", str(shot)], capture_output=True, text=True)
+    path = f"/ti/gemeente/{MUNICIPALITY}/plan/brede-intake/"
+    assert read.stdout.strip() == (
+        f"http://127.0.0.1:{server.port}{path}#afspraak=brede-intake,20261203,0930,"
+        "Stadswinkel+Tilburg"
+    )

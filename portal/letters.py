@@ -66,12 +66,13 @@ OPTIONAL_FIELDS = {"tussenvoegsel"}
 # Values printed as staff typed them, in Dutch letters on every page; `text` is the staff's
 # own words, which a translated page cannot translate (see Person.own_words).
 TYPED_AS_IS = {"text", "name", "place", "email", "phone", "postcode", "signatory"}
-# A letter that names a date `datum` invites to an appointment (at `tijd`, in `locatie`, of the
-# kind `afspraak` on a reminder): its QR code carries the appointment after # in its address,
-# so one scan shows it on the step's page and puts it in the phone's calendar.
+# A letter that names a date `datum` invites to an appointment (at `tijd` until `eindtijd`, in
+# `locatie`, of the kind `afspraak` on a reminder): its QR code carries the appointment after #
+# in its address, so one scan shows it on the step's page and puts it in the phone's calendar.
 APPOINTMENT_DATE = "datum"
 APPOINTMENT_TIME = "tijd"
 APPOINTMENT_PLACE = "locatie"
+APPOINTMENT_END = "eindtijd"  # an invitation's "until about"
 APPOINTMENT_KIND = "afspraak"  # also the name of the list of kinds (content/choices/)
 # People per WeasyPrint document in a batch: bounds memory, and documents are joined by pypdf.
 PEOPLE_PER_DOCUMENT = 20
@@ -296,6 +297,7 @@ def appointment_fragment(letter: Letter, person: Person) -> str | None:
         date,
         person.times.get(APPOINTMENT_TIME),
         person.values.get(APPOINTMENT_PLACE, ""),
+        person.times.get(APPOINTMENT_END),
     )
 
 

@@ -9,7 +9,8 @@ Version 1:
 
     1!<route>!<current step>!<appointment>*<appointment>!<contact>*<contact>
 
-an appointment is `kind,YYYYMMDD,HHMM,place` (HHMM empty without a time), a contact
+an appointment is `kind,YYYYMMDD,HHMM,place` (HHMM empty without a time; HHMM-HHMM when
+a letter says when it ends), a contact
 `role,phone`; a kind or role is the name of a choice (content/choices/), or the Dutch text
 staff typed after a `'`. In every text a space is `+`, and `! * , ' + % #`, other signs that
 are not plain ASCII and everything outside ASCII are percent-encoded (UTF-8), so a separator
@@ -38,7 +39,7 @@ LETTER_APPOINTMENT = "afspraak="
 KEPT = "./-:()&;=@?$"
 SLUG = re.compile(r"[a-z0-9-]*")
 DATE = re.compile(r"\d{8}")
-TIME = re.compile(r"(\d{4})?")
+TIME = re.compile(r"((\d{4})(-(\d{4}))?)?")  # HHMM, or HHMM-HHMM with the time it ends
 
 
 class LinkError(ValueError):
@@ -54,6 +55,7 @@ class LinkAppointment:
     date: dt.date
     time: dt.time | None
     place: str
+    end: dt.time | None = None  # when it ends, if the letter says so
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,14 @@ def choice_part(choice: str | None, typed: str) -> str:
     return choice if choice is not None else "'" + text_part(typed)
 
 
-def appointment_part(kind: str, date: dt.date, time: dt.time | None, place: str) -> str:
-    """Return an appointment as it stands in a link; `kind` as picked_part gives it."""
+def appointment_part(
+    kind: str, date: dt.date, time: dt.time | None, place: str, end: dt.time | None = None
+) -> str:
+    """Return an appointment as it stands in a link; `kind` as picked_part gives it. The time
+    it ends goes with its start (HHMM-HHMM), when both are known."""
     hours = time.strftime("%H%M") if time else ""
+    if time and end and end > time:
+        hours += end.strftime("-%H%M")
     return ",".join([kind, date.strftime("%Y%m%d"), hours, text_part(place)])
 
 
@@ -113,10 +120,12 @@ def fragment_of(plan: PersonalPlan) -> str:
     return "!".join([VERSION, route, plan.current.slug, appointments, contacts])
 
 
-def letter_appointment_fragment(kind: str, date: dt.date, time: dt.time | None, place: str) -> str:
+def letter_appointment_fragment(
+    kind: str, date: dt.date, time: dt.time | None, place: str, end: dt.time | None
+) -> str:
     """Return the fragment (without #) that a letter's QR code adds to the page it opens, so
     that one scan shows the appointment and puts it in the phone's calendar."""
-    return LETTER_APPOINTMENT + appointment_part(kind, date, time, place)
+    return LETTER_APPOINTMENT + appointment_part(kind, date, time, place, end)
 
 
 def read_letter_appointment(fragment: str) -> LinkAppointment:
@@ -170,8 +179,15 @@ def read_appointment(part: str) -> LinkAppointment:
         raise LinkError(f"not an appointment: {part!r}")
     kind, typed = read_picked(fields[0])
     date = dt.datetime.strptime(fields[1], "%Y%m%d").date()
-    time = dt.datetime.strptime(fields[2], "%H%M").time() if fields[2] else None
-    return LinkAppointment(kind, typed, date, time, read_text_part(fields[3]))
+    start, _dash, end = fields[2].partition("-")
+    return LinkAppointment(
+        kind, typed, date, clock(start), read_text_part(fields[3]), clock(end) if end else None
+    )
+
+
+def clock(hhmm: str) -> dt.time | None:
+    """Return the time HHMM stands for (None for an empty part); raise for one that is not."""
+    return dt.datetime.strptime(hhmm, "%H%M").time() if hhmm else None
 
 
 def read_contact(part: str) -> LinkContact:

@@ -19,6 +19,7 @@ from werkzeug.test import encode_multipart
 
 from portal import content as content_store
 from portal.loading import load_content
+from portal.plan_link import read_letter_appointment
 from portal.textfiles import ContentError
 from tests.catalogs import app_message
 from tests.conftest import LANGUAGES, STATIC, content_of
@@ -141,8 +142,17 @@ def test_the_reminder_leads_to_the_appointments_step_and_lists_what_to_bring(
     pdf = reminder(staff_app, "ti", typed)
     plan = f"http://localhost/ti/gemeente/{MUNICIPALITY}/plan/"
     expected = f"{plan}{step}/" if step else plan  # own words: the whole plan
-    assert qr_codes(pdf, 1) == [expected]
-    assert qr_codes(pdf, 2) == [expected]
+    [code] = qr_codes(pdf, 1)
+    assert qr_codes(pdf, 2) == [code]
+    address, _hash, fragment = code.partition("#")
+    assert address == expected
+    # After #, the appointment: the kind picked (its name) or the words typed (in Dutch).
+    appointment = read_letter_appointment(fragment)
+    assert appointment.typed == (step is None)
+    if step is None:
+        assert appointment.kind == typed
+    else:
+        assert label(staff_app, "afspraak", appointment.kind, "nl") == typed
     own_page = pages_text(pdf)[1]
     loaded = content_of(staff_app)
     for name in bring:

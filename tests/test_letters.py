@@ -799,9 +799,12 @@ def test_the_qr_code_leads_to_the_step_in_the_persons_language(
     step = letter.step or "brede-intake"
     # No PORTAL_PUBLIC_BASE_URL in the tests: the address the request came in on. After #,
     # the appointment: its kind (the step's), date, time and place, as staff typed them.
+    # An invitation that says until when (eindtijd 11:00) carries that too.
+    ends = any(field.name == "eindtijd" for field in letter.placeholders)
+    hours = "0930-1100" if ends else "0930"
     expected = (
         f"http://localhost/{lang}/gemeente/{MUNICIPALITY}/plan/{step}/"
-        f"#afspraak={step},20261203,0930,Stadskantoor%2C+kamer+2"
+        f"#afspraak={step},20261203,{hours},Stadskantoor%2C+kamer+2"
     )
     pdf = letters.pdf(slug, lang)
     # The Dutch page too leads to the person's language: the person scans it.
@@ -815,6 +818,7 @@ def test_the_qr_code_leads_to_the_step_in_the_persons_language(
         dt.time(9, 30),
         BY_NAME["locatie"],
     )
+    assert appointment.end == (dt.time(11, 0) if ends else None)
 
 
 def test_the_qr_code_carries_no_name_address_or_contact(letters: Letters) -> None:

@@ -15,7 +15,14 @@ import pytest
 from flask import Flask
 
 from portal.personal_plan import Appointment, Contact, make_plan
-from portal.plan_link import LinkError, fragment_of, my_plan_url, read_fragment
+from portal.plan_link import (
+    LinkError,
+    fragment_of,
+    letter_appointment_fragment,
+    my_plan_url,
+    read_fragment,
+    read_letter_appointment,
+)
 from portal.texts import Picked
 from tests.conftest import LANGUAGES, content_of, make_staff_app
 
@@ -109,6 +116,8 @@ def test_every_language_and_route_goes_there_and_back_without_a_name(app: Flask,
         "1!!pip!Brede Intake,20270114,0930,x!",
         "1!!pip!!klantregisseur",
         "1!!pip!'%E0%A4,20270114,,x!",
+        "1!!pip!brede-intake,20270114,0930-,x!",
+        "1!!pip!brede-intake,20270114,0930-2561,x!",
     ],
 )
 def test_a_link_that_is_not_whole_is_refused(fragment: str) -> None:
@@ -197,3 +206,21 @@ def test_the_staff_form_shows_the_phone_code_on_screen(app: Flask, tmp_path: Pat
     assert plan.contacts[0].phone == "013 542 0000"
     # The form keeps what was filled in, to print it afterwards.
     assert f'value="{CONTACT_NAME}"' in page
+
+
+def test_a_letters_appointment_goes_there_and_back_with_the_time_it_ends() -> None:
+    fragment = letter_appointment_fragment(
+        "brede-intake", dt.date(2027, 1, 14), dt.time(9, 30), "Stadhuis, kamer 2", dt.time(11)
+    )
+    assert fragment == "afspraak=brede-intake,20270114,0930-1100,Stadhuis%2C+kamer+2"
+    appointment = read_letter_appointment(fragment)
+    assert (appointment.time, appointment.end) == (dt.time(9, 30), dt.time(11))
+    assert appointment.place == "Stadhuis, kamer 2"
+    # An end before the start (a typing error) or without a start is left out, not carried.
+    for start, end in ((dt.time(9, 30), dt.time(9)), (None, dt.time(11))):
+        kept = letter_appointment_fragment("pip", dt.date(2027, 1, 14), start, "x", end)
+        assert "-" not in kept.split(",")[2]
+    with pytest.raises(LinkError):
+        read_letter_appointment("afspraak=pip,20270114,0930-1,x")
+    with pytest.raises(LinkError):
+        read_letter_appointment("1!!pip!!")

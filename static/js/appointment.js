@@ -1,5 +1,6 @@
 // Appointments read from the address after # (browsers never send that part to a server),
-// written by portal/plan_link.py as  kind,YYYYMMDD,HHMM,place : shown in the reader's language
+// written by portal/plan_link.py as  kind,YYYYMMDD,HHMM,place  (HHMM-HHMM when the letter says
+// when it ends): shown in the reader's language
 // with a button that adds them to the phone's calendar (an .ics file made here, with a
 // reminder the day before). My plan (my-plan.js) shows a plan's appointments with it; a step
 // or the plan opened from a letter's QR code (#afspraak=...) shows the letter's appointment.
@@ -24,10 +25,14 @@ var WegwijsAppointments = (function () {
 
   function parse(part) {
     var f = part.split(",");
-    if (f.length !== 4 || !/^\d{8}$/.test(f[1]) || !/^(\d{4})?$/.test(f[2])) {
+    if (f.length !== 4 || !/^\d{8}$/.test(f[1]) || !/^(\d{4}(-\d{4})?)?$/.test(f[2])) {
       throw new Error("not an appointment");
     }
-    return { kind: picked(f[0], kinds), date: f[1], time: f[2], place: text(f[3]) };
+    var times = f[2].split("-");
+    return {
+      kind: picked(f[0], kinds), date: f[1], time: times[0], end: times[1] || "",
+      place: text(f[3])
+    };
   }
 
   function element(name, className, content) {
@@ -88,9 +93,12 @@ var WegwijsAppointments = (function () {
 
   function calendarFile(appointment) {
     var stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
-    var start = appointment.time
-      ? ["DTSTART:" + appointment.date + "T" + appointment.time + "00", "DURATION:PT1H"]
-      : ["DTSTART;VALUE=DATE:" + appointment.date, "DURATION:P1D"];
+    var start = ["DTSTART;VALUE=DATE:" + appointment.date, "DURATION:P1D"];
+    if (appointment.time) {
+      start = ["DTSTART:" + appointment.date + "T" + appointment.time + "00",
+        appointment.end ? "DTEND:" + appointment.date + "T" + appointment.end + "00"
+          : "DURATION:PT1H"];
+    }
     var lines = [
       "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Wegwijs//Mijn plan//NL", "CALSCALE:GREGORIAN",
       "BEGIN:VEVENT",
@@ -117,7 +125,9 @@ var WegwijsAppointments = (function () {
     when.appendChild(document.createTextNode(dateText(appointment.date)));
     if (appointment.time) {
       when.appendChild(document.createTextNode(" · "));
-      when.appendChild(isolated(timeText(appointment.time)));
+      var hours = timeText(appointment.time);
+      if (appointment.end) { hours += " – " + timeText(appointment.end); }
+      when.appendChild(isolated(hours));
     }
     node.appendChild(when);
     if (appointment.place) {

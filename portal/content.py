@@ -54,16 +54,28 @@ class ContentStore:
         return self._content.problems
 
     def get(self) -> Content:
-        """Return the current content, reloading it first if a file changed."""
-        now = time.monotonic()
-        if now - self._checked >= self.interval and self._lock.acquire(blocking=False):
+        """Return the current content, reloading it first if a file changed (looked at
+        once every `interval` seconds)."""
+        if time.monotonic() - self._checked >= self.interval and self._lock.acquire(blocking=False):
             try:
-                self._checked = now
-                if watched_files(self.content_dir, self.static_dir) != self._content.files:
-                    self._content = self._load(self._content)
+                self._reload_if_changed()
             finally:
                 self._lock.release()
         return self._content
+
+    def get_fresh(self) -> Content:
+        """Return the content as the files are now, looking at once (a few milliseconds).
+
+        For editors: right after a save in another worker, this worker must not show the
+        text from before (a fact ticked off that comes back, a status from before)."""
+        with self._lock:
+            self._reload_if_changed()
+        return self._content
+
+    def _reload_if_changed(self) -> None:
+        self._checked = time.monotonic()
+        if watched_files(self.content_dir, self.static_dir) != self._content.files:
+            self._content = self._load(self._content)
 
     def reload_now(self) -> None:
         """Read the content again at once (after an editor saved a file)."""

@@ -79,11 +79,14 @@ MAX_XLIFF_BYTES = 5 * 1024 * 1024
 
 @bp.before_request
 def editors_only() -> Response | None:
-    """Every editor page needs a logged-in editor or admin."""
+    """Every editor page needs a logged-in editor or admin, and shows the files as they are."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.has_role("editor"):
         abort(403)
+    # What another worker saved a moment ago is on this page too (the public pages may
+    # catch up within CONTENT_RELOAD_INTERVAL).
+    content.store().get_fresh()
     return None
 
 

@@ -274,7 +274,9 @@ def questions_print(lang: str, name: str, municipality: str | None) -> Response:
 
     def blocks(block_lang: str) -> dict[str, Any]:
         return {
-            topic.slug: render_in(block_lang, "print/_topic_block.html", topic=topic)
+            topic.slug: render_in(
+                block_lang, "print/_topic_block.html", topic=topic, dutch_copy=block_lang != lang
+            )
             for topic in topics
         }
 
@@ -310,7 +312,12 @@ def plan_pdf(
     def blocks(block_lang: str, qr: str | None) -> dict[str, Any]:
         return {
             s.slug: render_in(
-                block_lang, "print/_blocks.html", step=s, online_url=qr, municipality=municipality
+                block_lang,
+                "print/_blocks.html",
+                step=s,
+                online_url=qr,
+                municipality=municipality,
+                dutch_copy=block_lang != lang,
             )
             for s in steps
         }

@@ -232,6 +232,19 @@ def test_a_running_portal_shows_changed_content_without_a_restart(content_copy: 
     assert step.texts["en"].title == "Big talk"
 
 
+def test_editors_see_a_change_at_once_where_readers_wait_for_the_next_look(
+    content_copy: Path,
+) -> None:
+    # As in a worker that looked a moment ago, while another worker saved the file.
+    store = ContentStore(content_copy, STATIC, lambda _problems: LANGUAGES, interval=3600)
+    path = content_copy / "plan" / "04-brede-intake" / "en.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Broad intake", "Big talk"), "utf-8")
+    bump_mtime(path)
+    assert store.get().step("brede-intake").texts["en"].title == "Broad intake"  # type: ignore[union-attr]
+    assert store.get_fresh().step("brede-intake").texts["en"].title == "Big talk"  # type: ignore[union-attr]
+    assert store.get().step("brede-intake").texts["en"].title == "Big talk"  # type: ignore[union-attr]
+
+
 def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None:
     store = ContentStore(content_copy, STATIC, lambda _problems: LANGUAGES, interval=0)
     path = content_copy / "plan" / "04-brede-intake" / "en.md"

@@ -10,7 +10,10 @@ import pytest
 import yaml
 from flask.testing import FlaskClient
 
+from tests.catalogs import shown_text
+from tests.conftest import LANGUAGES
 from tests.html_tools import FormValues
+from tests.pdf_tools import has_phrase, pages_text
 from tests.test_editor import catalogs_copy, editor_app, log_in  # noqa: F401 - fixtures
 
 STEP_FILE = Path("plan/11-examens/nl.md")
@@ -110,3 +113,39 @@ def test_a_fact_changed_meanwhile_is_not_ticked_off_blindly(
     assert response.status_code == 422
     assert "Someone else changed this text" in response.text
     assert path.read_text(encoding="utf-8") == changed
+
+
+OPEN_FACTS = "Some facts on this page are still being checked. They may change."
+DRAFT_NOTICE = "This translation has not been checked yet. The Dutch text is the official one."
+
+
+def says_facts_may_change(checker: FlaskClient, lang: str, step: str) -> tuple[bool, bool]:
+    """Say whether the step's web page and its print tell the reader that facts may change."""
+    words = shown_text(lang, OPEN_FACTS)
+    page = checker.get(f"/{lang}/plan/{step}/")
+    pdf = checker.get(f"/{lang}/plan/{step}.pdf")
+    assert page.status_code == 200
+    assert pdf.status_code == 200
+    return words in page.text, has_phrase("\n".join(pages_text(pdf.data)), words, lang)
+
+
+def test_a_page_says_its_facts_may_change_until_the_last_one_is_ticked_off(
+    checker: FlaskClient, content_copy: Path
+) -> None:
+    step, path = "participatieverklaring", content_copy / "plan/10-participatieverklaring/nl.md"
+    facts = [str(fact) for fact in front_matter(path)["verify"]]  # type: ignore[attr-defined]
+    assert len(facts) == 2
+    for lang in LANGUAGES:
+        assert says_facts_may_change(checker, lang, step) == (True, True), lang
+    checker.post(
+        "/editor/facts", data=tick_form(checker.get("/editor/facts").text, facts[0]) | SOURCE
+    )
+    assert says_facts_may_change(checker, "ar", step) == (True, True)  # one is still open
+    checker.post(
+        "/editor/facts", data=tick_form(checker.get("/editor/facts").text, facts[1]) | SOURCE
+    )
+    assert "verify" not in front_matter(path)
+    for lang in LANGUAGES:
+        assert says_facts_may_change(checker, lang, step) == (False, False), lang
+    # A translation not yet checked still says so.
+    assert shown_text("ti", DRAFT_NOTICE) in checker.get(f"/ti/plan/{step}/").text

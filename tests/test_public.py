@@ -103,8 +103,9 @@ def test_a_missing_translation_shows_the_dutch_text_with_a_notice(
 
 
 def test_a_draft_translation_says_it_is_not_checked_yet(client: FlaskClient) -> None:
-    assert "notice-quiet" in text(client, "/en/plan/pip/")
-    assert "notice-quiet" not in text(client, "/nl/plan/pip/")
+    draft = "This translation has not been checked yet. The Dutch text is the official one."
+    assert draft in text(client, "/en/plan/pip/")
+    assert shown_text("nl", draft) not in text(client, "/nl/plan/pip/")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,8 @@ from playwright.sync_api import Browser, Page
 from portal.segments import split_segments
 from portal.textfiles import read_fields, read_front_matter
 from tests.browser.test_accessibility import assert_no_violations
+from tests.catalogs import catalog_text
+from tests.pdf_tools import has_phrase, pages_text
 from tests.server.harness import (
     PASSWORD,
     Reply,
@@ -40,6 +42,7 @@ LONG_SENTENCE = (
     "uw verblijfsvergunning en uw bankpas en alle brieven mee."
 )
 WIDE = {"width": 1280, "height": 900}
+PDF_SECONDS = 60.0  # the job worker makes public PDFs ahead after a start and a change
 ENGLISH = {"Accept-Language": "en"}  # the editor pages in English, to read their messages
 
 
@@ -270,6 +273,57 @@ def test_a_fact_ticked_off_on_the_dutch_page_joins_the_sources(
     assert eventually(
         lambda: "Inburgeren.nl: de brede intake" in server.browser().get(f"/nl/plan/{STEP}/").text
     )
+
+
+def public_pdf(server: Server, path: str) -> bytes:
+    """Return a public PDF, asked again while the server says it is not ready yet (503)."""
+    deadline = time.monotonic() + PDF_SECONDS
+    reply = server.browser().get(path, timeout=60)
+    while reply.status == 503 and time.monotonic() < deadline:
+        time.sleep(int(reply.header("Retry-After") or 1))
+        reply = server.browser().get(path, timeout=60)
+    assert reply.status == 200, reply
+    return reply.body
+
+
+def test_a_page_stops_saying_its_facts_may_change_once_the_last_is_ticked_off(
+    server: Server, browser: Browser
+) -> None:
+    step, folder = "participatieverklaring", Path("plan/10-participatieverklaring")
+    may_change = catalog_text(
+        "ar", "Some facts on this page are still being checked. They may change."
+    )
+    reader = browser.new_context(locale="ar").new_page()
+    reader.goto(f"http://127.0.0.1:{server.port}/ar/plan/{step}/")
+    notice = reader.locator(".notice", has_text=may_change)
+    assert notice.count() == 1
+    assert notice.evaluate("n => getComputedStyle(n).direction") == "rtl"
+    assert has_phrase(
+        " ".join(pages_text(public_pdf(server, f"/ar/plan/{step}.pdf"))), may_change, "ar"
+    )
+
+    email = server.account("alle-feiten@example.org", "editor", languages="nl")
+    editor = open_logged_in(browser, server, email, f"/editor/step/{step}/nl")
+    facts = editor.locator(".fact-list li")
+    while facts.count():
+        facts.first.locator("summary").click()
+        facts.first.locator("input[name=url]").fill("https://www.duo.nl/particulier/inburgeren/")
+        facts.first.locator("input[name=title]").fill("DUO: inburgeren")
+        with editor.expect_navigation():
+            facts.first.locator("button[type=submit]").click()
+        assert "The fact is checked" in editor.inner_text("main"), editor.inner_text("main")
+    meta, _body, _line = read_front_matter(server.content / folder / "nl.md")
+    assert "verify" not in meta
+
+    def page_is_sure() -> bool:
+        return may_change not in server.browser().get(f"/ar/plan/{step}/").text
+
+    assert eventually(page_is_sure)
+    pdf = " ".join(pages_text(public_pdf(server, f"/ar/plan/{step}.pdf")))
+    assert not has_phrase(pdf, may_change, "ar")
+    # The translation itself is still a draft, and still says so.
+    draft = "This translation has not been checked yet. The Dutch text is the official one."
+    assert catalog_text("ar", draft) in server.browser().get(f"/ar/plan/{step}/").text
 
 
 def test_an_admin_disables_an_account_in_the_browser_and_its_sessions_end(

@@ -89,6 +89,12 @@ def main() -> None:
                 ("Plain text, the same step", "/editor/step/pip/ti?mode=text", 200),
                 ("XLIFF export with memory matches (Tigrinya)", "/editor/xliff/ti.xlf", 200),
                 ("Dutch editor page with live advice", DUTCH_STEP, 200),
+                (
+                    "Status table: every text in every language, who saved and reviewed",
+                    "/editor/",
+                    200,
+                ),
+                ("Facts to check: every open fact of every text", "/editor/facts", 200),
             ]
             results = [
                 (name, timed(lambda path=path, status=status: expect(editor.get(path), status)))

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -774,8 +775,14 @@ def load_glossary(path: Path, languages: list[str]) -> tuple[GlossaryTerm, ...]:
 
 
 def watched_files(content_dir: Path, static_dir: Path) -> dict[Path, float]:
-    """Return every file the content is made of, with its modification time."""
-    paths = [*content_dir.rglob("*.md"), *content_dir.rglob("*.yml")]
+    """Return every file the content is made of, with its modification time.
+
+    Hidden folders are passed by: content/ may be a git repository of its own, and walking
+    its .git on every look would cost more than the content itself."""
+    paths = []
+    for folder, subfolders, names in os.walk(content_dir):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        paths += [Path(folder, name) for name in names if name.endswith((".md", ".yml"))]
     paths.append(static_dir / "pictograms" / "pictograms.yml")
     return {p: p.stat().st_mtime for p in paths if p.is_file()}
 

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from portal.content import ContentStore
-from portal.loading import load_content
+from portal.loading import load_content, watched_files
 from portal.textfiles import KINDS, ContentError, TextFields, empty_fields, source_hash
 from tests.conftest import CONTENT, LANGUAGES, STATIC, content_of
 from tests.files import bump_mtime
@@ -243,6 +243,16 @@ def test_editors_see_a_change_at_once_where_readers_wait_for_the_next_look(
     assert store.get().step("brede-intake").texts["en"].title == "Broad intake"  # type: ignore[union-attr]
     assert store.get_fresh().step("brede-intake").texts["en"].title == "Big talk"  # type: ignore[union-attr]
     assert store.get().step("brede-intake").texts["en"].title == "Big talk"  # type: ignore[union-attr]
+
+
+def test_a_look_for_changes_passes_hidden_folders_by(content_copy: Path) -> None:
+    # content/ may be a git repository of its own: its .git is not content.
+    hidden = content_copy / ".git" / "objects" / "notes.md"
+    hidden.parent.mkdir(parents=True)
+    hidden.write_text("not content", encoding="utf-8")
+    watched = watched_files(content_copy, STATIC)
+    assert hidden not in watched
+    assert content_copy / "plan" / "05-pip" / "ti.md" in watched
 
 
 def test_a_broken_change_keeps_the_last_good_content(content_copy: Path) -> None:

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError, negotiate_locale
-from babel.dates import format_date, format_skeleton, format_time, get_day_names
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    get_date_format,
+    get_day_names,
+    get_month_names,
+    tokenize_pattern,
+)
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_domain, get_locale
 
@@ -243,6 +251,40 @@ def local_day(date: dt.date) -> str:
     return format_skeleton("yMMMMd", date, locale=dates_locale())
 
 
+# The fields of CLDR's full date pattern that a phone fills in itself (see date_words).
+DATE_FIELDS = {("E", 4): "weekday", ("d", 1): "day", ("M", 4): "month", ("y", 1): "year"}
+
+
+def date_words() -> dict[str, object]:
+    """Return what a phone needs to write a date as local_date does, in the reader's language.
+
+    Appointments in a QR code are read in the browser and never sent here, so the server
+    cannot write their dates; and a phone's browser may know no dates in the language
+    (Chromium has none for Tigrinya). So the page carries CLDR's full date pattern as parts
+    (text, or the field to fill in) and the names of the months and weekdays (weekdays from
+    Sunday, as JavaScript counts). Empty (the phone writes the date its own way) when the
+    pattern holds other fields, or when local_date does not use it for this language."""
+    locale = dates_locale()
+    sample = dt.date(2026, 12, 3)
+    if local_date(sample) != format_date(sample, "full", locale=locale):
+        return {}
+    parts: list[object] = []
+    for kind, value in tokenize_pattern(get_date_format("full", locale=locale).pattern):
+        if kind == "chars":
+            parts.append(value)
+        elif value in DATE_FIELDS:
+            parts.append({"field": DATE_FIELDS[value]})
+        else:
+            return {}
+    months = get_month_names("wide", locale=locale)
+    days = get_day_names("wide", locale=locale)  # Monday is 0
+    return {
+        "parts": parts,
+        "months": [months[month] for month in range(1, 13)],
+        "weekdays": [days[(day - 1) % 7] for day in range(7)],
+    }
+
+
 def local_time(time: dt.time) -> str:
     """Write a time on the 24-hour clock in every language: '14:30'.
 
@@ -332,6 +374,7 @@ def init_app(app: Flask) -> None:
         weekday_range=weekday_range,
         local_date=local_date,
         local_day=local_day,
+        date_words=date_words,
         local_time=local_time,
         own_name=own_name,
     )

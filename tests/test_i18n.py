@@ -14,7 +14,14 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from portal import create_app
-from portal.i18n import LanguageError, load_languages, local_date, local_day, local_time
+from portal.i18n import (
+    LanguageError,
+    date_words,
+    load_languages,
+    local_date,
+    local_day,
+    local_time,
+)
 from tests.conftest import LANGUAGES, PROJECT_ROOT
 from tests.html_tools import html_tag
 
@@ -217,6 +224,24 @@ def test_a_date_is_written_one_way_throughout_a_letter(app: Flask, lang: str) ->
     assert full.endswith(day), (full, day)  # the weekday, then the day as the letter's date
     assert "2027" in day
     assert "21" in day
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_phone_gets_the_words_to_write_a_date_as_the_letter_does(app: Flask, lang: str) -> None:
+    # What js/appointment.js does with date_words, for every day of a week and every month.
+    with app.test_request_context(), force_locale(lang):
+        words = date_words()
+        assert words, "every language of the portal has a pattern a phone can fill in"
+        for date in [APPOINTMENT + dt.timedelta(days=n) for n in range(0, 365, 29)]:
+            values = {
+                "weekday": words["weekdays"][(date.weekday() + 1) % 7],  # type: ignore[index]
+                "day": str(date.day),
+                "month": words["months"][date.month - 1],  # type: ignore[index]
+                "year": str(date.year),
+            }
+            parts = words["parts"]
+            written = "".join(p if isinstance(p, str) else values[p["field"]] for p in parts)  # type: ignore[attr-defined]
+            assert written == local_date(date)
 
 
 def test_arabic_dates_use_the_levantine_month_names(app: Flask) -> None:

@@ -10,6 +10,7 @@ var WegwijsAppointments = (function () {
   var SLUG = /^[a-z0-9-]*$/;
   var words = document.getElementById("appointment-words").dataset;
   var kinds = JSON.parse(words.kinds);
+  var dates = JSON.parse(words.dates);
   var lang = document.documentElement.lang;
 
   function text(part) {
@@ -54,12 +55,26 @@ var WegwijsAppointments = (function () {
     return new Date(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8));
   }
 
+  // Written as the letter writes it (CLDR's full date, names from the page: a browser may
+  // know no dates in the language, as Chromium for Tigrinya); else as the browser writes it;
+  // else in digits.
   function dateText(yyyymmdd) {
-    var numeric = yyyymmdd.slice(6, 8) + "-" + yyyymmdd.slice(4, 6) + "-" + yyyymmdd.slice(0, 4);
-    if (!Intl.DateTimeFormat.supportedLocalesOf([lang]).length) { return numeric; }
-    return new Intl.DateTimeFormat(lang, {
-      weekday: "long", day: "numeric", month: "long", year: "numeric"
-    }).format(day(yyyymmdd));
+    var date = day(yyyymmdd);
+    var values = {
+      weekday: (dates.weekdays || [])[date.getDay()], day: String(date.getDate()),
+      month: (dates.months || [])[date.getMonth()], year: String(date.getFullYear())
+    };
+    if (dates.parts) {
+      return dates.parts.map(function (part) {
+        return typeof part === "string" ? part : values[part.field];
+      }).join("");
+    }
+    if (Intl.DateTimeFormat.supportedLocalesOf([lang]).length) {
+      return new Intl.DateTimeFormat(lang, {
+        weekday: "long", day: "numeric", month: "long", year: "numeric"
+      }).format(date);
+    }
+    return yyyymmdd.slice(6, 8) + "-" + yyyymmdd.slice(4, 6) + "-" + yyyymmdd.slice(0, 4);
   }
 
   function timeText(hhmm) {

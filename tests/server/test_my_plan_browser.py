@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request
 
 from tests.browser.test_accessibility import assert_no_violations
-from tests.pdf_tools import qr_codes
+from tests.pdf_tools import has_phrase, pages_text, qr_codes
 from tests.server.harness import LETTER, MUNICIPALITY, PERSON, Server, csrf_token, logged_in
 from tests.server.test_editor_browser import open_logged_in
 
@@ -221,6 +222,11 @@ def test_a_letters_code_shows_its_appointment_and_puts_it_in_the_calendar(
     assert kinds["brede-intake"] != "Brede intake", "the kind is not translated"
     assert card.locator(".appointment-kind").get_attribute("lang") is None
     assert "09:30 – 10:30" in card.inner_text()  # from eindtijd: until about 10:30
+    # The date in words of the reader's language, as the letter writes it (Chromium has no
+    # Tigrinya dates of its own: the page brings the names).
+    date = card.locator(".appointment-when").evaluate("e => e.firstChild.textContent")
+    assert has_phrase("\n".join(pages_text(reply.body)), date, lang), date
+    assert not re.search(r"\d{2}-\d{2}-\d{4}", date), date
     shown_place = card.locator(".appointment-place bdi")
     assert shown_place.inner_text() == place
     assert shown_place.evaluate("e => getComputedStyle(e).direction") == "ltr"

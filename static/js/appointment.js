@@ -158,16 +158,58 @@ var WegwijsAppointments = (function () {
     return node;
   }
 
-  // A page opened from a letter's QR code: its appointment on top. Unlike a plan it is not
-  // kept: the calendar keeps it, and the letter has it.
+  // My plan as this phone keeps it (my-plan.js): the plan link's text, or null.
+  var PLAN_KEY = "wegwijs-my-plan";
+
+  function keptPlan() {
+    try { return window.localStorage.getItem(PLAN_KEY); } catch (error) { return null; }
+  }
+
+  // The plan with one appointment more (in its place after the third !), or null when the
+  // plan holds it already or is not a plan.
+  function planWith(plan, appointmentPart) {
+    var parts = plan.split("!");
+    if (parts.length !== 5 || parts[0] !== "1") { return null; }
+    var appointments = parts[3] ? parts[3].split("*") : [];
+    if (appointments.indexOf(appointmentPart) >= 0) { return null; }
+    parts[3] = appointments.concat([appointmentPart]).join("*");
+    return parts.join("!");
+  }
+
+  // Below a letter's appointment, when this phone keeps a plan: put it into that plan too.
+  function addToPlan(appointmentPart) {
+    var plan = keptPlan();
+    var box = element("div", "add-to-plan");
+    if (!plan) { return box; }
+    var done = element("p", "", words.inPlan);
+    var link = element("a", "", words.myPlan);
+    link.href = words.myPlanUrl;
+    done.appendChild(document.createTextNode(" "));
+    done.appendChild(link);
+    var longer = planWith(plan, appointmentPart);
+    if (longer === null) { box.appendChild(done); return box; }
+    var button = element("button", "button button-secondary", words.addToPlan);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      try { window.localStorage.setItem(PLAN_KEY, longer); } catch (error) { return; }
+      box.replaceChild(done, button);
+    });
+    box.appendChild(button);
+    return box;
+  }
+
+  // A page opened from a letter's QR code: its appointment on top, to put in the calendar
+  // and, when the phone keeps My plan, into that plan.
   function showLetterAppointment() {
     var card = document.getElementById("letter-appointment");
     var prefix = "#afspraak=";
     if (!card || window.location.hash.indexOf(prefix) !== 0) { return; }
     var place = card.querySelector("[data-appointment]");
+    var part = window.location.hash.slice(prefix.length);
     place.textContent = "";
     try {
-      place.appendChild(item(parse(window.location.hash.slice(prefix.length)), "div"));
+      place.appendChild(item(parse(part), "div"));
+      place.appendChild(addToPlan(part));
     } catch (error) {
       place.appendChild(element("p", "", words.broken));
     }
@@ -177,5 +219,5 @@ var WegwijsAppointments = (function () {
   showLetterAppointment();
   window.addEventListener("hashchange", showLetterAppointment);
   return { parse: parse, picked: picked, text: text, element: element, isolated: isolated,
-    day: day, item: item };
+    day: day, item: item, PLAN_KEY: PLAN_KEY };
 })();

@@ -5,7 +5,6 @@
 // textContent: nothing from the address becomes HTML.
 "use strict";
 (function () {
-  var KEY = "wegwijs-my-plan";
   var SLUG = /^[a-z0-9-]*$/;
   var root = document.getElementById("my-plan");
   var empty = document.getElementById("no-plan");
@@ -14,6 +13,7 @@
 
   var shared = WegwijsAppointments;
   var element = shared.element;
+  var KEY = shared.PLAN_KEY;
 
   function parse(fragment) {
     var parts = fragment.split("!");

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request
 
 from tests.browser.test_accessibility import assert_no_violations
+from tests.catalogs import catalog_text
 from tests.pdf_tools import has_phrase, pages_text, qr_codes
 from tests.server.harness import LETTER, MUNICIPALITY, PERSON, Server, csrf_token, logged_in
 from tests.server.test_editor_browser import open_logged_in
@@ -280,3 +281,59 @@ def test_the_letters_preview_shows_a_code_to_scan_from_the_screen(
         f"http://127.0.0.1:{server.port}{path}#afspraak=brede-intake,20261203,0930-1030,"
         "Stadswinkel+Tilburg"
     )
+
+
+def test_a_letters_appointment_joins_the_plan_this_phone_keeps(
+    server: Server, browser: Browser
+) -> None:
+    """A person who keeps My plan scans a new letter: its appointment goes into that plan,
+    once, on the phone alone."""
+    requests: list[Request] = []
+    page = open_plan(browser, server, "ti", requests)
+    base = f"http://127.0.0.1:{server.port}"
+    page.goto(f"{base}/ti/plan/pip/#afspraak=pip,20270302,1000-1100,Werkplein+Tilburg")
+    card = page.locator("#letter-appointment")
+    card.wait_for(state="visible")
+    add = card.locator(".add-to-plan button")
+    assert add.inner_text() == catalog_text("ti", "Add to My plan")
+    add.click()
+    in_plan = card.locator(".add-to-plan p")
+    assert (
+        catalog_text("ti", "This appointment is in your plan on this phone.")
+        in in_plan.inner_text()
+    )
+    kept = page.evaluate("() => localStorage.getItem('wegwijs-my-plan')")
+    assert kept == FRAGMENT.replace(
+        "!klantregisseur", "*pip,20270302,1000-1100,Werkplein+Tilburg!klantregisseur"
+    )
+    # Scanned again: it is in the plan already, and not added twice.
+    page.reload()
+    card.wait_for(state="visible")
+    assert card.locator(".add-to-plan button").count() == 0
+    assert (
+        catalog_text("ti", "This appointment is in your plan on this phone.")
+        in in_plan.inner_text()
+    )
+    # My plan shows it with the others, dated in Tigrinya.
+    in_plan.locator("a").click()
+    page.wait_for_url(f"{base}/ti/mijn-plan/")
+    shown = page.locator("[data-appointments] .appointment")
+    assert shown.count() == 3
+    assert "Werkplein Tilburg" in shown.nth(2).inner_text()
+    assert "10:00 – 11:00" in shown.nth(2).inner_text()
+    assert "ሰሉስ" in shown.nth(2).inner_text()  # Tuesday, 2 March 2027
+    assert_nothing_of_the_plan_was_sent(requests, server)
+    for request in requests:
+        assert "20270302" not in request.url
+
+
+def test_without_a_plan_on_the_phone_a_letters_appointment_offers_none(
+    server: Server, browser: Browser
+) -> None:
+    page = browser.new_context(locale="ar", viewport=PHONE_SIZE).new_page()
+    page.goto(f"http://127.0.0.1:{server.port}/ar/plan/pip/#afspraak=pip,20270302,1000,Werkplein")
+    card = page.locator("#letter-appointment")
+    card.wait_for(state="visible")
+    assert card.locator(".appointment-when").count() == 1
+    assert card.locator(".add-to-plan").inner_text() == ""
+    assert page.evaluate("() => localStorage.getItem('wegwijs-my-plan')") is None

@@ -272,6 +272,21 @@ class Browser:
         return other
 
 
+PDF_NOT_READY_SECONDS = 60.0  # the job worker makes public PDFs ahead, one at a time
+
+
+def public_pdf(browser: Browser, path: str, headers: Mapping[str, str] | None = None) -> Reply:
+    """Return the answer to a public PDF, asked again, as a reader would, while the server
+    says it is not ready yet (503: made ahead after a start or a change)."""
+    deadline = time.monotonic() + PDF_NOT_READY_SECONDS
+    reply = browser.get(path, headers=headers, timeout=60)
+    while reply.status == 503 and time.monotonic() < deadline:
+        time.sleep(int(reply.header("Retry-After") or 1))
+        reply = browser.get(path, headers=headers, timeout=60)
+    assert reply.status == 200, reply
+    return reply
+
+
 def local_path(location: str, port: int) -> str:
     """Return a Location as a path when it points to this server (absolute or not)."""
     for origin in (f"http://{HOST}:{port}", f"http://localhost:{port}"):

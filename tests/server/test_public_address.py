@@ -3,29 +3,17 @@ it): the QR codes are decoded with zbarimg from PDFs made under other hosts and 
 
 from __future__ import annotations
 
-import time
-
 from tests.pdf_tools import qr_codes
-from tests.server.harness import MUNICIPALITY, Browser, StartServer, logged_in
+from tests.server.harness import MUNICIPALITY, Browser, StartServer, logged_in, public_pdf
 from tests.server.test_jobs import start_job, wait_for_end
 
 PUBLIC_PDF = "/ar/plan/pip.pdf"
-NOT_READY_SECONDS = 60.0
 
 
 def qr_of_public_pdf(browser: Browser, headers: dict[str, str]) -> list[str]:
-    """Return the QR codes on page 1 of a public PDF asked for with these headers.
-
-    Asked again, as a reader would, while the answer is "not ready yet" (503): with the
-    public address set, the job worker makes PDFs ahead right after the start, one at a time.
-    """
-    deadline = time.monotonic() + NOT_READY_SECONDS
-    reply = browser.get(PUBLIC_PDF, headers=headers, timeout=60)
-    while reply.status == 503 and time.monotonic() < deadline:
-        time.sleep(int(reply.header("Retry-After") or 1))
-        reply = browser.get(PUBLIC_PDF, headers=headers, timeout=60)
-    assert reply.status == 200, reply
-    return qr_codes(reply.body)
+    """Return the QR codes on page 1 of a public PDF asked for with these headers (with the
+    public address set, the job worker makes PDFs ahead right after the start)."""
+    return qr_codes(public_pdf(browser, PUBLIC_PDF, headers).body)
 
 
 def test_without_the_setting_prints_lead_to_the_host_they_were_asked_on(

@@ -1,9 +1,9 @@
 """How long an editor waits while a recording is converted (portal/audio.py: convert).
 
-The conversion runs inside the upload's request, so it must stay within a few seconds and
-well inside its own time limit (audio.CONVERT_SECONDS) and gunicorn's worker timeout. This
-measures it in-process for the lengths editors record (30 s, 2 minutes, the 5-minute limit),
-each as Ogg Opus, what a browser's recorder sends: a generated tone with pauses, which the
+The conversion runs in the job worker (portal/conversions.py) while the editor's page shows
+a progress bar, within its own time limit (audio.CONVERT_SECONDS). This measures it
+in-process for the lengths editors record (30 s, 2 minutes, the 5-minute limit), each as
+Ogg Opus, what a browser's recorder sends: a generated tone with pauses, which the
 conversion treats like speech (trim, measure, level, encode). Three runs each; the median
 counts. The upload itself, over a local network, adds little (2.4 MB for five minutes).
 
@@ -67,7 +67,7 @@ def main() -> None:
         "| --- | ---: | ---: | ---: |",
         *(f"| {s} s | {a / 1e6:.2f} MB | {b / 1e6:.2f} MB | {t:.2f} s |" for s, a, b, t in rows),
         "",
-        f"Time limit of one conversion: {CONVERT_SECONDS} s; gunicorn's worker timeout: 30 s.",
+        f"Time limit of one conversion: {CONVERT_SECONDS} s (in the job worker, not a request).",
     ]
     write_results("recording-results", "Converting a recording (`recording_speed.py`)", lines)
 

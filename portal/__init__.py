@@ -15,6 +15,7 @@ from . import (
     assets,
     cli,
     content,
+    conversions,
     dutch_editor,  # noqa: F401 - its views join the editor's blueprint before it is registered
     editor,
     facts,  # noqa: F401 - as dutch_editor
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     offline.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
+    conversions.init_app(app)
     staff.init_app(app)
     editor.init_app(app)
     account_admin.init_app(app)

@@ -16,7 +16,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ AUDIO_SUFFIX = ".m4a"
 RECORDED_KINDS = ("step", "question")
 MAX_SECONDS = 5 * 60  # a step read aloud takes one to two minutes
 SHORTEST_SECONDS = 0.5  # what is left after trimming silence: less is no recording
-# The time limit of a whole conversion, well inside gunicorn's 30 s worker timeout; a
+# The time limit of a whole conversion (in the job worker, portal/conversions.py); a
 # five-minute recording takes about 4 s, two minutes about 2 s (bench/recording_speed.py).
 CONVERT_SECONDS = 20
 # Loudness for speech on phones: -16 LUFS integrated (EBU R 128), peaks kept below -1.5 dBFS.
@@ -171,11 +171,17 @@ def run_ffmpeg(arguments: list[str], deadline: float) -> subprocess.CompletedPro
     return result
 
 
-def convert(upload: bytes, max_bytes: int) -> tuple[bytes, float]:
+CONVERT_STEPS = 4  # look at the file, trim the silence, measure the loudness, encode
+
+
+def convert(
+    upload: bytes, max_bytes: int, progress: Callable[[int], None] = lambda _done: None
+) -> tuple[bytes, float]:
     """Convert an uploaded recording to speech-ready AAC (.m4a); return it and its length.
 
-    Raise AudioError for what is not audio, too large, too long, silent, or what ffmpeg
-    cannot convert within its time limit.
+    `progress` hears how many of the CONVERT_STEPS are done. Raise AudioError for what is
+    not audio, too large, too long, silent, or what ffmpeg cannot convert within its time
+    limit.
     """
     if len(upload) > max_bytes:
         raise AudioError("too-large", f"{len(upload)} bytes")
@@ -188,6 +194,7 @@ def convert(upload: bytes, max_bytes: int) -> tuple[bytes, float]:
             raise AudioError("not-audio")
         if seconds > MAX_SECONDS:
             raise AudioError("too-long", f"{seconds:.0f} s")
+        progress(1)
         # Three steps: trim the silence at both ends (into mono WAV), measure the loudness of
         # what is left (EBU R 128), then raise or lower it in one step, keep the peaks below
         # the limit and encode. (loudnorm measures ten times slower, and its own normalising
@@ -198,12 +205,14 @@ def convert(upload: bytes, max_bytes: int) -> tuple[bytes, float]:
             + ["-af", f"{TRIM},areverse,{TRIM},areverse", str(trimmed)],
             deadline,
         )
+        progress(2)
         measured = run_ffmpeg(
             ["-i", str(trimmed), "-af", "ebur128", "-f", "null", "-"], deadline
         ).stderr
         found = re.findall(r"I:\s+(-?[\d.]+|-?inf|nan) LUFS", measured)
         if not found or found[-1] in ("-inf", "inf", "nan") or float(found[-1]) <= SILENCE_LUFS:
             raise AudioError("silent")
+        progress(3)
         gain = TARGET_LUFS - float(found[-1])
         level = f"volume={gain:.2f}dB,alimiter=limit={PEAK_LIMIT}:level=false"
         run_ffmpeg(
@@ -216,4 +225,5 @@ def convert(upload: bytes, max_bytes: int) -> tuple[bytes, float]:
         _audio, converted_seconds = probe(target, deadline)
         if converted_seconds < SHORTEST_SECONDS:
             raise AudioError("silent")
+        progress(4)
         return target.read_bytes(), converted_seconds

@@ -306,10 +306,11 @@ def take_result(job: Job) -> bytes | None:
     return pdf
 
 
-def remove_old_files() -> None:
-    """Delete job files older than JOB_KEEP_SECONDS: a result nobody fetched, a stale list."""
+def remove_old_files(folder: Path | None = None) -> None:
+    """Delete job files older than JOB_KEEP_SECONDS: a result nobody fetched, a stale list
+    (in the folder of lists of letters unless another is named)."""
     limit = time.time() - float(current_app.config["JOB_KEEP_SECONDS"])
-    for path in jobs_folder().iterdir():
+    for path in (folder or jobs_folder()).iterdir():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()

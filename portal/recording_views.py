@@ -1,17 +1,17 @@
 """The editor's recordings: record or upload a text read aloud, listen, mark it reviewed;
 and the public address a reader's phone plays it from.
 
-`POST /editor/audio/<kind>/<slug>/<lang>` with the file in a field named `audio` converts
-it (audio.convert: AAC, loudness normalised, silence trimmed) and saves it beside the text,
-as one git commit with its description. Dutch is recorded here too: its text has no
-side-by-side page, but it is read aloud like every other language.
+`POST /editor/audio/<kind>/<slug>/<lang>` with the file in a field named `audio` hands it to
+the job worker (portal/conversions.py), which converts it (audio.convert: AAC, loudness
+normalised, silence trimmed) and saves it beside the text, as one git commit with its
+description; the page shows a progress bar until then. Dutch is recorded here too: its text
+has no side-by-side page, but it is read aloud like every other language.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from pathlib import Path
 
 from flask import (
     Flask,
@@ -31,16 +31,15 @@ from werkzeug.wrappers import Response
 
 from . import content
 from .audio import (
+    CONVERT_STEPS,
     RECORDED_KINDS,
-    AudioError,
-    Recording,
-    audio_path,
-    convert,
     description,
     description_path,
     read_recording,
     text_code,
 )
+from .conversions import Conversion, start_conversion
+from .database import db
 from .editor import bp, find_item, reload_content, require_language
 from .history import SaveError, save_files, saving
 from .i18n import languages
@@ -63,6 +62,9 @@ def refusal(reason: str) -> str:
         "too-large": _("This file is larger than %(megabytes)s MB.", megabytes=megabytes),
         "silent": _("This recording is silent. Check your microphone and record again."),
         "failed": _("This recording could not be converted. Try another file."),
+        "save-failed": _("The recording could not be saved. Try again later."),
+        "worker-stopped": _("The conversion stopped halfway. Upload the recording again."),
+        "not-started": _("The conversion did not start. Try again later."),
     }[reason]
 
 
@@ -93,26 +95,14 @@ def recording(kind: str, slug: str, lang: str) -> Response:
         if upload is None or not upload.filename and not upload.mimetype.startswith("audio/"):
             problem, status = _("Choose a recording first."), 400
         else:
-            try:
-                converted, seconds = convert(
-                    upload.read(), current_app.config["MAX_CONTENT_LENGTH"]
-                )
-            except AudioError as error:
-                log.info("recording refused: %s", error)
-                problem = refusal(error.reason)
-                status = 413 if error.reason == "too-large" else 422
-            else:
-                made = Recording(
-                    path=audio_path(text_path),
-                    recorded_from=text_code(kind, text_path),
-                    recorded_by=current_user.email,
-                    seconds=seconds,
-                )
-                problem = save_recording(item, lang, converted, made)
-                if problem is None:
-                    flash(_("The recording is saved."), "success")
-                    return redirect(url_for(".recording", kind=kind, slug=slug, lang=lang))
-                status = 500
+            code = text_code(kind, text_path)
+            started = start_conversion(kind, slug, lang, code, upload.read(), current_user.email)
+            return redirect(
+                url_for(".recording", kind=kind, slug=slug, lang=lang, conversion=started.id)
+            )
+    conversion = followed_conversion(kind, slug, lang)
+    if conversion is not None and conversion.state == "failed":
+        problem, status = refusal(conversion.failure), 422
     page = make_response(
         render_template(
             "editor/recording.html",
@@ -122,6 +112,8 @@ def recording(kind: str, slug: str, lang: str) -> Response:
             recorded=read_recording(text_path),
             state=item.recording_status(lang),
             problem=problem,
+            conversion=conversion,
+            steps=CONVERT_STEPS,
             max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
         ),
         status,
@@ -131,23 +123,20 @@ def recording(kind: str, slug: str, lang: str) -> Response:
     return page
 
 
-def save_recording(
-    item: TranslatedItem, lang: str, converted: bytes, made: Recording
-) -> str | None:
-    """Save a converted recording and its description as one commit; return a problem."""
-    message = f"{lang}: {item.kind} {item.slug} recorded"
-    try:
-        with saving():
-            files: dict[Path, str | bytes] = {
-                made.path: converted,
-                description_path(item.texts[lang].path): description(made),
-            }
-            save_files(files, message, current_user.email)
-    except SaveError as error:
-        log.error("saving the recording of %s failed: %s", made.path, error)
-        return _("The recording could not be saved. Try again later.")
-    reload_content()
-    return None
+def followed_conversion(kind: str, slug: str, lang: str) -> Conversion | None:
+    """Return the conversion this page follows (?conversion=...), having noticed a dead
+    worker; None when there is none, or it is of another text."""
+    conversion = db.session.get(Conversion, request.args.get("conversion", ""))
+    if conversion is None or (conversion.kind, conversion.slug, conversion.lang) != (
+        kind,
+        slug,
+        lang,
+    ):
+        return None
+    if conversion.pending:
+        conversion.notice_a_dead_worker()
+        db.session.commit()
+    return conversion
 
 
 def mark_reviewed(item: TranslatedItem, lang: str) -> tuple[str | None, int]:

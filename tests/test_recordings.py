@@ -8,6 +8,7 @@ spoken by espeak-ng (a computer voice used only as test input, never shipped).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -20,7 +21,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.audio import AudioError, convert
+from portal.conversions import Conversion
+from portal.database import db
 from portal.export import export_paths
+from portal.jobs import now
 from tests.conftest import make_staff_app
 from tests.layout import layout_faults
 from tests.pdf_tools import normalise, pages_text
@@ -166,11 +170,13 @@ def test_silence_and_a_too_long_recording_are_refused(tmp_path: Path) -> None:
 
 
 def upload(client: FlaskClient, lang: str, data: bytes, name: str = "phrase.webm") -> object:
-    """Post a recording to the editor's address for the step, as the form does."""
+    """Post a recording to the editor's address for the step, as the form does, and follow
+    it to the page that says how its conversion ended (the job runs at once in tests)."""
     return client.post(
         f"/editor/audio/step/{STEP}/{lang}",
         data={"audio": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 
@@ -183,7 +189,9 @@ def test_an_editor_uploads_a_recording_and_the_reader_gets_a_play_button(
     assert "data-recorder" in page.text
     assert 'type="file"' in page.text
     response = upload(recorder, "ti", spoken["webm"])
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert response.request.path == f"/editor/audio/step/{STEP}/ti"  # type: ignore[attr-defined]
+    assert "The recording is saved." in response.text  # type: ignore[attr-defined]
     folder = content_copy / STEP_FOLDER
     assert (folder / "ti.m4a").read_bytes()[4:8] == b"ftyp"
     described = (folder / "ti.audio.yml").read_text(encoding="utf-8")
@@ -338,3 +346,51 @@ def test_a_questions_page_is_read_aloud_too(
     assert '<audio class="listen-player"' in page
     # The English page reads English words: the Dutch recording is not offered there.
     assert "listen-player" not in recorder.get("/en/vragen/kosten/").text
+
+
+def pending_conversion(app: Flask, state: str, seconds_silent: float = 0) -> str:
+    """Put a conversion of the Tigrinya step in the database, as the job worker would leave
+    it; return its id."""
+    with app.app_context():
+        conversion = Conversion(
+            id=f"test-{state}-{seconds_silent:.0f}", editor="redacteur@example.org",
+            kind="step", slug=STEP, lang="ti", text_code="0", state=state, steps_done=2,
+            alive_at=now() - dt.timedelta(seconds=seconds_silent),
+        )  # fmt: skip
+        db.session.add(conversion)
+        db.session.commit()
+        return conversion.id
+
+
+def test_a_conversion_under_way_shows_how_far_it_is_and_looks_again(
+    recorder: FlaskClient,
+) -> None:
+    conversion = pending_conversion(recorder.application, "running")
+    page = recorder.get(f"/editor/audio/step/{STEP}/ti?conversion={conversion}")
+    assert page.status_code == 200
+    assert '<progress max="4" value="2"' in page.text
+    assert "2 of 4 steps done" in page.text
+    assert '<meta http-equiv="refresh" content="1">' in page.text
+    # The same conversion is not shown on another text's page.
+    other = recorder.get(f"/editor/audio/step/{STEP}/ar?conversion={conversion}")
+    assert "<progress" not in other.text
+    assert "http-equiv" not in other.text
+
+
+def test_a_conversion_whose_worker_stopped_says_so_and_stops_looking(
+    recorder: FlaskClient,
+) -> None:
+    conversion = pending_conversion(recorder.application, "running", seconds_silent=3600)
+    page = recorder.get(f"/editor/audio/step/{STEP}/ti?conversion={conversion}")
+    assert page.status_code == 422
+    assert "The conversion stopped halfway. Upload the recording again." in page.text
+    assert "http-equiv" not in page.text
+
+
+def test_a_conversion_leaves_no_upload_behind(
+    recorder: FlaskClient, spoken: dict[str, bytes]
+) -> None:
+    folder = Path(recorder.application.config["INSTANCE_DIR"]) / "conversions"
+    assert upload(recorder, "ti", spoken["ogg"], "phrase.ogg").status_code == 200  # type: ignore[attr-defined]
+    assert upload(recorder, "ti", b"%PDF-1.7", "brief.pdf").status_code == 422  # type: ignore[attr-defined]
+    assert list(folder.iterdir()) == []

@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 
 from tests.browser.test_accessibility import assert_no_violations
-from tests.server.harness import PASSWORD, Server, csrf_token, logged_in
+from tests.server.harness import PASSWORD, Reply, Server, csrf_token, local_path, logged_in
+from tests.server.harness import Browser as HttpClient
 from tests.server.test_offline_browser import save
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 
@@ -27,6 +28,7 @@ NEXT_STEP = "pip"
 STEP_FILE = Path("plan/04-brede-intake/ti.md")
 PHONE = {"width": 360, "height": 740}
 RELOAD_SECONDS = 10.0  # workers look at content/ every 2 s
+CONVERSION_SECONDS = 60.0  # a few seconds in the job worker; much longer is a fault
 
 
 def spoken_phrase(folder: Path) -> bytes:
@@ -68,11 +70,33 @@ def player_address(page: str) -> str | None:
     return found.group(1) if found else None
 
 
+def conversion_end(editor: HttpClient, uploaded: Reply) -> str:
+    """Follow an upload's conversion page, as its refresh does, until it ends; return what
+    the page then says (saved, or why not)."""
+    deadline = time.monotonic() + CONVERSION_SECONDS
+    page = editor.follow(uploaded)
+    while '<meta http-equiv="refresh"' in page.text and time.monotonic() < deadline:
+        assert page.status == 200, page
+        assert "<progress" in page.text
+        time.sleep(0.5)
+        page = editor.get(local_path(uploaded.location, editor.port))
+    found = re.search(
+        r'<p class="notice[^"]*" role="(?:status|alert)"[^>]*>.*?<span>(.*?)</span>',
+        page.text,
+        re.S,
+    )
+    return found.group(1) if found else page.text[:2000]
+
+
 @pytest.mark.server
 def test_a_tigrinya_recording_uploaded_over_http_plays_in_chromium_and_goes_outdated(
     server: Server, browser: Browser, tmp_path: Path
 ) -> None:
-    editor = logged_in(server.port, server.account("recorder@example.org", "editor"))
+    editor = logged_in(
+        server.port,
+        server.account("recorder@example.org", "editor"),
+        {"Accept-Language": "en"},
+    )
     form = editor.get(f"/editor/audio/step/{STEP}/ti")
     assert form.status == 200, form
     saved = editor.upload(
@@ -81,13 +105,15 @@ def test_a_tigrinya_recording_uploaded_over_http_plays_in_chromium_and_goes_outd
         {"audio": ("opname.ogg", spoken_phrase(tmp_path), "audio/ogg")},
     )
     assert saved.status == 302, saved
+    # The upload answers at once; the job worker converts it while the page shows how far.
+    assert conversion_end(editor, saved) == "The recording is saved."
     assert (server.content / STEP_FILE).with_suffix(".m4a").is_file()
     second = editor.upload(
         f"/editor/audio/step/{NEXT_STEP}/ti",
         {"csrf_token": csrf_token(editor.get(f"/editor/audio/step/{NEXT_STEP}/ti").text)},
         {"audio": ("opname.ogg", spoken_phrase(tmp_path), "audio/ogg")},
     )
-    assert second.status == 302, second
+    assert conversion_end(editor, second) == "The recording is saved."
 
     visitor = server.browser()
     # Every worker offers it within its reload interval, whichever one answers.
@@ -180,6 +206,9 @@ def test_an_editor_records_with_the_browsers_microphone_and_saves(
         assert playback.evaluate("audio => audio.src.startsWith('blob:')")
         with page.expect_navigation():
             recorder.locator("[data-record-save]").click()
+        # The conversion's page looks again every second until the job worker is done.
+        assert "conversion=" in page.url
+        page.locator("#saved").wait_for(timeout=CONVERSION_SECONDS * 1000)
         assert page.locator(".state-draft").count() >= 1, page.content()[:2000]
         assert page.locator(".recording-now audio").count() == 1  # the saved one, to listen to
         assert_no_violations(page)

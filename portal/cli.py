@@ -154,8 +154,12 @@ def run_consumer(workers: int) -> NoReturn:
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    # Periodic: the public PDFs are rendered ahead every minute (prebuild.py).
-    consumer = Consumer(jobs.queue(), workers=workers, worker_type="thread", periodic=True)
+    # Periodic: the public PDFs are rendered ahead every minute (prebuild.py). An idle
+    # consumer looks at the queue at least once a second (huey's default backs off to ten):
+    # someone waits on the page of every job.
+    consumer = Consumer(
+        jobs.queue(), workers=workers, worker_type="thread", periodic=True, max_delay=1.0
+    )
     try:
         consumer.run()
     finally:

@@ -58,8 +58,9 @@ def run_job_worker(server: Any) -> NoReturn:
         for signum in [*server.SIGNALS, signal.SIGCHLD]:  # the master's handlers are not ours
             signal.signal(signum, signal.SIG_DFL)
         ctypes.CDLL(None).prctl(15, JOB_WORKER_NAME, 0, 0, 0)  # 15: PR_SET_NAME
-        from portal.cli import supervise_jobs
+        from portal.cli import end_with_parent, supervise_jobs
 
+        end_with_parent()  # a master killed outright (SIGKILL) never runs on_exit
         with server.app.wsgi().app_context():
             supervise_jobs(workers=1)
         status = 0

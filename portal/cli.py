@@ -148,12 +148,25 @@ def supervise_jobs(workers: int) -> None:
         time.sleep(max(0.0, RESTART_PAUSE - (time.monotonic() - started)))
 
 
+def end_with_parent() -> None:
+    """Have this (forked) process get SIGTERM when its parent dies, however it dies: a job
+    worker left behind by a killed server would go on taking jobs with the old code."""
+    parent = os.getppid()
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # died before that took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def run_consumer(workers: int) -> NoReturn:
     """Run the queue's consumer in this (forked) process until it is stopped, then exit."""
     from huey.consumer import Consumer
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    end_with_parent()
     # Periodic: the public PDFs are rendered ahead every minute (prebuild.py). An idle
     # consumer looks at the queue at least once a second (huey's default backs off to ten):
     # someone waits on the page of every job.

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,21 @@ def test_a_reminder_list_prints_picked_kinds_translated_and_names_rows_of_own_wo
     assert tigrinya["brede-intake"] in text
     assert tigrinya["examen"] in text
     assert own_words in text  # printed in Dutch, in order, in the Arabic letter
+
+
+def test_the_job_worker_ends_with_a_server_killed_outright(start_server: StartServer) -> None:
+    # SIGKILL (the OOM killer, kill -9): gunicorn's on_exit never runs. A job worker left
+    # behind would go on taking jobs, with the old code, beside the next server's.
+    server = start_server()
+    runner = server.job_worker_pid()
+    assert runner is not None
+    stat = Path(f"/proc/{runner}/stat").read_text(encoding="ascii")
+    watcher = int(stat.rsplit(")", 1)[1].split()[1])  # its parent, forked by the master
+    assert watcher != server.master
+    server.process.kill()  # type: ignore[union-attr]
+    server.process.wait(10)  # type: ignore[union-attr]
+    deadline = time.monotonic() + 10
+    while (alive(runner) or alive(watcher)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(runner)
+    assert not alive(watcher)

@@ -31,7 +31,7 @@ from .audio import (
 )
 from .database import db
 from .history import SaveError, save_files, saving
-from .jobs import now, remove_old_files
+from .jobs import now, remove_old_files, silent_worker
 from .texts import TranslatedItem
 
 log = logging.getLogger(__name__)
@@ -64,13 +64,11 @@ class Conversion(db.Model):  # type: ignore[name-defined]
 
     def notice_a_dead_worker(self) -> None:
         """Fail a conversion whose worker went silent, or that no worker took up."""
-        silent = (now() - self.alive_at).total_seconds()
         # One step may take the whole time limit before the next sign of life.
         stall = max(float(current_app.config["JOB_STALL_SECONDS"]), CONVERT_SECONDS + 10)
-        if self.state == "running" and silent > stall:
-            self.end("failed", "worker-stopped")
-        elif self.state == "queued" and silent > 10 * stall:
-            self.end("failed", "not-started")
+        why = silent_worker(self.state, self.alive_at, stall)
+        if why:
+            self.end("failed", why)
 
     def end(self, state: str, failure: str = "") -> None:
         """End the conversion and delete the upload."""
@@ -120,11 +118,9 @@ def run_conversion(conversion_id: str) -> None:
         db.session.commit()
 
     try:
-        item = next(
-            i
-            for i in content.current().translated()
-            if i.kind == conversion.kind and i.slug == conversion.slug
-        )
+        item = content.current().translated_item(conversion.kind, conversion.slug)
+        if item is None:
+            raise LookupError("the text is gone")
         text_path = item.texts[conversion.lang].path
         upload = upload_path(conversion_id).read_bytes()
         converted, seconds = convert(upload, current_app.config["MAX_CONTENT_LENGTH"], progress)

@@ -132,8 +132,7 @@ def find_item(kind: str, slug: str) -> TranslatedItem:
     """Return the step, letter or form an editor asked for, or answer 404."""
     if kind not in KINDS:
         abort(404)
-    loaded = content.current()
-    item = next((i for i in loaded.translated() if i.kind == kind and i.slug == slug), None)
+    item = content.current().translated_item(kind, slug)
     if item is None:
         abort(404)
     return item

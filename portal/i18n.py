@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -233,22 +234,24 @@ def weekday_range(days: tuple[str, ...]) -> str:
     return ", ".join(names[i] for i in indexes)
 
 
-def local_date(date: dt.date) -> str:
-    """Write a date in full the way the reader's language does: 'donderdag 3 december 2026'.
+def local_date(date: dt.date, locale: str | None = None) -> str:
+    """Write a date in full the way the reader's language does: 'donderdag 3 december 2026'
+    (in the CLDR `locale`, when given).
 
     The weekday, then the same day as local_day writes it: one way of writing a date
     throughout a letter (CLDR's "long" format puts the month first in some languages:
     'ታሕሳስ 1, 2026' beside the full '21 ጥሪ 2027')."""
-    full = format_date(date, "full", locale=dates_locale())
-    day = local_day(date)
+    locale = locale or dates_locale()
+    full = format_date(date, "full", locale=locale)
+    day = local_day(date, locale)
     if day in full:
         return full
-    return f"{format_date(date, 'EEEE', locale=dates_locale())} {day}"
+    return f"{format_date(date, 'EEEE', locale=locale)} {day}"
 
 
-def local_day(date: dt.date) -> str:
+def local_day(date: dt.date, locale: str | None = None) -> str:
     """Write a date without its weekday, e.g. the date of a letter: '3 december 2026'."""
-    return format_skeleton("yMMMMd", date, locale=dates_locale())
+    return format_skeleton("yMMMMd", date, locale=locale or dates_locale())
 
 
 # The fields of CLDR's full date pattern that a phone fills in itself (see date_words).
@@ -264,9 +267,14 @@ def date_words() -> dict[str, object]:
     (text, or the field to fill in) and the names of the months and weekdays (weekdays from
     Sunday, as JavaScript counts). Empty (the phone writes the date its own way) when the
     pattern holds other fields, or when local_date does not use it for this language."""
-    locale = dates_locale()
+    return date_words_of(dates_locale())
+
+
+@functools.cache  # CLDR's data does not change while the app runs; step pages need it
+def date_words_of(locale: str) -> dict[str, object]:
+    """Return date_words for a CLDR locale."""
     sample = dt.date(2026, 12, 3)
-    if local_date(sample) != format_date(sample, "full", locale=locale):
+    if local_date(sample, locale) != format_date(sample, "full", locale=locale):
         return {}
     parts: list[object] = []
     for kind, value in tokenize_pattern(get_date_format("full", locale=locale).pattern):

@@ -53,6 +53,18 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def silent_worker(state: str, alive_at: dt.datetime, stall: float) -> str:
+    """Return why a job has failed when its worker is silent ("" while all is well): running
+    and silent for `stall` seconds, its worker died; queued for ten times as long, no job
+    worker is running."""
+    silent = (now() - alive_at).total_seconds()
+    if state == "running" and silent > stall:
+        return "worker-stopped"
+    if state == "queued" and silent > 10 * stall:
+        return "not-started"
+    return ""
+
+
 class Job(db.Model):  # type: ignore[name-defined]
     """One list of letters being printed: who asked, how far it is. Never whom it is for."""
 
@@ -97,12 +109,11 @@ class Job(db.Model):  # type: ignore[name-defined]
         silent for JOB_STALL_SECONDS, its worker died. Queued for ten times as long: no job
         worker is running.
         """
-        silent = (now() - self.alive_at).total_seconds()
-        stall = float(current_app.config["JOB_STALL_SECONDS"])
-        if self.state == "running" and silent > stall:
-            self.fail("worker-stopped")
-        elif self.state == "queued" and silent > 10 * stall:
-            self.fail("not-started")
+        why = silent_worker(
+            self.state, self.alive_at, float(current_app.config["JOB_STALL_SECONDS"])
+        )
+        if why:
+            self.fail(why)
 
     def fail(self, why: str) -> None:
         """Mark the job failed and remove what it holds of personal data."""

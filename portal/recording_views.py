@@ -179,8 +179,7 @@ def listen(kind: str, slug: str, lang: str, version: str) -> Response:
     The address names the recording's version, so a phone may keep it for good; byte
     ranges are answered, as Safari asks for them.
     """
-    loaded = content.current()
-    item = next((i for i in loaded.translated() if i.kind == kind and i.slug == slug), None)
+    item = content.current().translated_item(kind, slug)
     found = item.recording(lang) if item is not None else None
     if found is None or found.version != version:
         abort(404)

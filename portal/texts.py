@@ -520,6 +520,10 @@ class Content:
             *self.topics.values(),
         ]
 
+    def translated_item(self, kind: str, slug: str) -> TranslatedItem | None:
+        """Return the text of this kind (step, letter, ...) and slug, or None."""
+        return next((i for i in self.translated() if i.kind == kind and i.slug == slug), None)
+
     def topic(self, slug: str) -> Topic | None:
         """Return the questions page with this slug, or None."""
         return next((t for t in self.topics.values() if t.slug == slug), None)
